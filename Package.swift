@@ -1,0 +1,79 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Swift 6 language mode everywhere (the default for tools-version 6), with the
+// upcoming features the style guide asks for.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "hubbub",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hubbub", targets: ["hubbub"]),
+        .executable(name: "hubbub-load", targets: ["hubbub-load"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries, imported through module maps only (no C code of our own).
+        .systemLibrary(name: "CURing", path: "Sources/CURing", providers: [.apt(["liburing-dev"])]),
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
+
+        // I/O-free protocol layers.
+        .target(name: "HubbubHTTP", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "HubbubWebSocket", swiftSettings: swiftSettings),
+
+        // The data plane: io_uring and epoll event loops.
+        .target(
+            name: "HubbubIO",
+            dependencies: ["CURing", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
+        // The server: connections, routing, limits, shutdown.
+        .target(
+            name: "HubbubServer",
+            dependencies: [
+                "HubbubIO", "HubbubHTTP", "HubbubWebSocket",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "hubbub",
+            dependencies: [
+                "HubbubServer", "HubbubIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "hubbub-load",
+            dependencies: [
+                "HubbubIO", "HubbubHTTP", "HubbubWebSocket",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "LoadTests/hubbub-load",
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "HubbubHTTPTests", dependencies: ["HubbubHTTP"], swiftSettings: swiftSettings),
+        .testTarget(name: "HubbubWebSocketTests", dependencies: ["HubbubWebSocket"], swiftSettings: swiftSettings),
+        .testTarget(name: "HubbubIOTests", dependencies: ["HubbubIO"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HubbubServerTests",
+            dependencies: ["HubbubServer", "HubbubIO", "HubbubHTTP", "HubbubWebSocket"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,8 @@
+// The OpenSSL headers Hubbub uses: TLS (later), SHA-1 for the WebSocket
+// handshake, random bytes, HMAC/EVP for tokens.
+#include <openssl/ssl.h>
+#include <openssl/err.h>
+#include <openssl/sha.h>
+#include <openssl/rand.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
