@@ -25,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
         // I/O-free protocol layers.
         .target(name: "HubbubHTTP", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
@@ -33,7 +34,7 @@ let package = Package(
         // The data plane: io_uring and epoll event loops.
         .target(
             name: "HubbubIO",
-            dependencies: ["CURing", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CURing", "CLinux", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
