@@ -57,6 +57,9 @@ public final class Connection {
         self.handler = handler
     }
 
+    /// The handler set with `setHandler`, if any.
+    public var currentHandler: (any ConnectionHandler)? { handler }
+
     public var queuedBytes: Int { sendQueue.queuedBytes }
 
     public var isWritable: Bool { state == .open || state == .connecting }

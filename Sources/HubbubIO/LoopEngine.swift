@@ -53,6 +53,11 @@ public final class LoopEngine {
         return listener
     }
 
+    /// Stops accepting on every listener of this loop.
+    public func closeAllListeners() {
+        for listener in listeners { closeListener(listener) }
+    }
+
     public func closeListener(_ listener: Listener) {
         guard !listener.isClosed else { return }
         listener.isClosed = true
