@@ -1,3 +1,5 @@
+import CLinux
+import CURing
 import Glibc
 
 /// Immutable bytes to send, encoded once and shared by every recipient.

@@ -1,3 +1,5 @@
+import CLinux
+import CURing
 import Glibc
 
 /// Monotonic time in nanoseconds. Every timeout in Hubbub is expressed on this

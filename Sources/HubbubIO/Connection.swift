@@ -1,3 +1,5 @@
+import CLinux
+import CURing
 import Glibc
 
 /// One TCP connection, owned by its event loop and used only on that loop's
@@ -67,11 +69,13 @@ public final class Connection {
     public var peerAddress: SocketAddress? { Socket.peerAddress(fd) }
 
     /// Queues `chunk`. Returns false, queuing nothing, if the connection is no
-    /// longer open or the chunk would take the queue past `maxQueuedBytes`.
+    /// longer open or its queue already holds `maxQueuedBytes` or more: the
+    /// queue never exceeds the bound by more than one chunk, and a single
+    /// message larger than the bound (up to the message size limit) still goes.
     @discardableResult
     public func send(_ chunk: ByteChunk) -> Bool {
         guard isWritable else { return false }
-        guard sendQueue.queuedBytes + chunk.count <= maxQueuedBytes else { return false }
+        guard sendQueue.queuedBytes < maxQueuedBytes else { return false }
         sendQueue.append(chunk)
         markDirty()
         return true

@@ -1,4 +1,5 @@
 import CURing
+import CLinux
 import Glibc
 import Synchronization
 

@@ -1,4 +1,5 @@
 import CLinux
+import CURing
 import Dispatch
 import Glibc
 import Logging

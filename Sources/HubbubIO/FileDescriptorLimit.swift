@@ -1,3 +1,5 @@
+import CLinux
+import CURing
 import Glibc
 
 /// The process's open-file limit, raised at start-up as far as the hard limit allows.

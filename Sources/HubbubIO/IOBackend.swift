@@ -1,4 +1,5 @@
 import CURing
+import CLinux
 import Glibc
 
 /// Which kernel interface an event loop uses.

@@ -1,3 +1,5 @@
+import CLinux
+import CURing
 import Glibc
 
 /// A failed system call: which call, and the errno it returned.

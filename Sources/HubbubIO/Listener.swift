@@ -1,3 +1,5 @@
+import CLinux
+import CURing
 import Glibc
 
 /// A listening socket owned by one event loop. With `SO_REUSEPORT` each loop

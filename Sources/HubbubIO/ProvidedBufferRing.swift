@@ -1,4 +1,5 @@
 import CURing
+import CLinux
 import Glibc
 
 /// A provided-buffer ring (kernel 5.19), set up by hand because liburing 2.3

@@ -1,3 +1,5 @@
+import CLinux
+import CURing
 import Glibc
 
 /// A connection's outgoing bytes, I/O-free: chunks are appended, gathered into

@@ -1,3 +1,5 @@
+import CLinux
+import CURing
 import Glibc
 
 /// Socket set-up helpers. Descriptors are plain `Int32`s owned by whoever

@@ -1,3 +1,5 @@
+import CLinux
+import CURing
 import Glibc
 
 /// An IPv4 or IPv6 socket address, parsed from `HOST:PORT` (`[::1]:8080` for IPv6).
