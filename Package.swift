@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "hubbub",
             dependencies: [
-                "HubbubServer", "HubbubIO",
+                "HubbubServer", "HubbubIO", "HubbubHTTP", "HubbubWebSocket",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

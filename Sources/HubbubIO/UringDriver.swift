@@ -93,9 +93,7 @@ final class UringDriver {
 
     func disarm(_ listener: Listener) {
         guard listener.armed else { return }
-        let entry = sqe()
-        io_uring_prep_cancel64(entry, UserData(kind: .accept, slot: listener.slot).raw, 0)
-        io_uring_sqe_set_data64(entry, UserData(kind: .ignored, slot: 0).raw)
+        cancel(UserData(kind: .accept, slot: listener.slot))
         listener.armed = false
     }
 
@@ -136,12 +134,23 @@ final class UringDriver {
     func shutdown(_ connection: Connection) {
         // SHUT_RDWR completes the armed receive with EOF; the cancel covers sends
         // waiting for buffer space and a connect in progress.
+        // Cancels match the exact user_data (slot and generation), never the
+        // descriptor number: by the time a cancel runs, the number may already
+        // belong to a newly accepted connection.
         _ = Glibc.shutdown(connection.fd, Int32(SHUT_RDWR))
-        if connection.recvArmed || connection.sendInFlight {
-            let entry = sqe()
-            io_uring_prep_cancel_fd(entry, connection.fd, UInt32(IORING_ASYNC_CANCEL_ALL))
-            io_uring_sqe_set_data64(entry, UserData(kind: .ignored, slot: 0).raw)
+        if connection.state == .closing, connection.recvArmed {
+            cancel(UserData(kind: .recv, slot: connection.id.slot, generation: connection.id.generation))
+            cancel(UserData(kind: .connect, slot: connection.id.slot, generation: connection.id.generation))
         }
+        if connection.sendInFlight {
+            cancel(UserData(kind: .send, slot: connection.id.slot, generation: connection.id.generation))
+        }
+    }
+
+    private func cancel(_ target: UserData) {
+        let entry = sqe()
+        io_uring_prep_cancel64(entry, target.raw, 0)
+        io_uring_sqe_set_data64(entry, UserData(kind: .ignored, slot: 0).raw)
     }
 
     func releaseSendSlot(_ connection: Connection) {
@@ -267,7 +276,9 @@ final class UringDriver {
             // The buffer ring ran dry: backpressure. Buffers are returned at the
             // end of this batch; re-arm then.
             receiveRearms.append(connection)
-        } else if result != -ECANCELED {
+        } else if result == -ECANCELED {
+            if !more, connection.state != .closing { receiveRearms.append(connection) }
+        } else {
             engine.didFail(connection, IOError("recv", errno: -result))
         }
         if connection.state == .closing { engine.maybeRelease(connection) }

@@ -1,0 +1,44 @@
+import HubbubHTTP
+import HubbubIO
+import HubbubWebSocket
+
+/// A WebSocket endpoint: what it negotiates and the session it starts for
+/// each upgraded connection.
+public protocol WebSocketEndpoint: Sendable {
+    /// Subprotocols in preference order; empty to negotiate none.
+    var subprotocols: [String] { get }
+    /// Whether a client must offer one of `subprotocols`.
+    var requireSubprotocol: Bool { get }
+    /// Frame and message limits on this endpoint.
+    var limits: WebSocketLimits { get }
+    /// A new session for an upgraded connection, created on its loop thread.
+    func makeSession(request: HTTPRequest, subprotocol: String?) -> any WebSocketSession
+}
+
+/// One upgraded connection's application logic. Calls arrive on the
+/// connection's loop thread, in order.
+public protocol WebSocketSession: AnyObject {
+    func webSocketDidOpen(_ socket: any WebSocketChannel)
+    func webSocket(_ socket: any WebSocketChannel, didReceive message: WebSocketMessage)
+    func webSocketDidClose(code: WebSocketCloseCode, reason: String)
+}
+
+/// What a session can do with its connection.
+public protocol WebSocketChannel: AnyObject {
+    var connectionID: ConnectionID { get }
+    var engine: LoopEngine { get }
+    /// Encodes and queues a message. False if it was not queued (closing, or
+    /// the send queue is full: the connection is then closed as a slow consumer).
+    @discardableResult func send(_ message: WebSocketMessage) -> Bool
+    /// Queues an already-encoded frame (the same bytes for every recipient).
+    @discardableResult func send(frame: ByteChunk) -> Bool
+    /// Starts the close handshake.
+    func close(code: WebSocketCloseCode, reason: String)
+    /// Bytes waiting in the send queue.
+    var queuedBytes: Int { get }
+}
+
+/// A plain HTTP endpoint, answered on the loop thread.
+public protocol HTTPEndpoint: Sendable {
+    func respond(to request: HTTPRequest) -> HTTPResponse
+}

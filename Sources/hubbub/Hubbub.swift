@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Hubbub: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hubbub",
+        abstract: "A real-time collaboration hub: WebSocket sessions, presence and room fan-out.",
+        subcommands: [Serve.self]
+    )
+}

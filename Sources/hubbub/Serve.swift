@@ -1,0 +1,184 @@
+import ArgumentParser
+import Dispatch
+import Glibc
+import HubbubHTTP
+import HubbubIO
+import HubbubServer
+import HubbubWebSocket
+import Logging
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the hub. With no options it listens on 127.0.0.1:8080 and needs no other server."
+    )
+
+    @Option(help: "Address to listen on, HOST:PORT ([::1]:PORT for IPv6).")
+    var listen = SocketAddress(numericHost: "127.0.0.1", port: 8080)!
+
+    @Option(help: "I/O backend: auto (io_uring, else epoll), uring or epoll.")
+    var io: IOBackendChoice = .auto
+
+    @Flag(help: "Serve a WebSocket echo endpoint at /echo (conformance and load tests).")
+    var echo = false
+
+    @Option(help: "Event loop threads (default: one per core).")
+    var threads: Int?
+
+    @Option(help: "Most simultaneous connections (also bounded by the open-file limit).")
+    var maxConnections = 100_000
+
+    @Option(help: "Time a client has to complete its HTTP request or WebSocket handshake.")
+    var handshakeTimeout = DurationArgument(seconds: 10)
+
+    @Option(help: "Idle HTTP keep-alive connections are closed after this long.")
+    var httpIdleTimeout = DurationArgument(seconds: 30)
+
+    @Option(help: "Send a ping when a WebSocket peer has been silent this long (0 disables).")
+    var pingInterval = DurationArgument(seconds: 20)
+
+    @Option(help: "Drop a WebSocket peer silent this long, pongs included (0 disables).")
+    var idleTimeout = DurationArgument(seconds: 60)
+
+    @Option(help: "Wait this long for the peer's close frame after sending ours.")
+    var closeTimeout = DurationArgument(seconds: 5)
+
+    @Option(help: "Graceful shutdown: how long to wait for connections to close.")
+    var shutdownTimeout = DurationArgument(seconds: 10)
+
+    @Option(help: "Largest WebSocket frame payload accepted (close 1009 beyond).")
+    var maxFrameSize = ByteSizeArgument(bytes: 1 << 20)
+
+    @Option(help: "Largest WebSocket message accepted, after reassembly (close 1009 beyond).")
+    var maxMessageSize = ByteSizeArgument(bytes: 1 << 20)
+
+    @Option(help: "Largest frame and message on /echo.")
+    var echoMaxMessageSize = ByteSizeArgument(bytes: 32 << 20)
+
+    @Option(help: "Per-connection send queue bound; a WebSocket peer that lets it fill is closed as a slow consumer.")
+    var maxSendQueue = ByteSizeArgument(bytes: 4 << 20)
+
+    @Option(help: "Longest HTTP request line (414 beyond).")
+    var maxRequestLine = ByteSizeArgument(bytes: 8192)
+
+    @Option(help: "Most HTTP header fields (431 beyond).")
+    var maxHeaderCount = 100
+
+    @Option(help: "Largest HTTP header section (431 beyond).")
+    var maxHeaderSize = ByteSizeArgument(bytes: 16384)
+
+    @Option(help: "Largest HTTP request body (413 beyond).")
+    var maxBodySize = ByteSizeArgument(bytes: 1 << 20)
+
+    @Option(help: "An allowed Origin for WebSocket upgrades (repeatable; none given allows any).")
+    var allowedOrigin: [String] = []
+
+    @Option(help: "Provided receive buffers per io_uring loop (power of two).")
+    var receiveBuffers = 512
+
+    @Option(help: "Size of each receive buffer.")
+    var receiveBufferSize = ByteSizeArgument(bytes: 8192)
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        if let threads, threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        guard receiveBuffers > 0, receiveBuffers <= 32768, receiveBuffers & (receiveBuffers - 1) == 0 else {
+            throw ValidationError("--receive-buffers must be a power of two between 1 and 32768")
+        }
+        guard maxFrameSize.bytes > 0, maxMessageSize.bytes > 0, echoMaxMessageSize.bytes > 0 else {
+            throw ValidationError("frame and message size limits must be positive")
+        }
+        guard maxSendQueue.bytes >= 1024 else { throw ValidationError("--max-send-queue must be at least 1KiB") }
+    }
+
+    func run() throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            return handler
+        }
+        let logger = Logger(label: "hubbub")
+
+        // Connections need descriptors: raise the soft limit as far as the hard one allows.
+        let limit = FileDescriptorLimit.raise()
+        let reserve: UInt64 = 64  // listeners, rings, eventfds, logs
+        var maxConnections = self.maxConnections
+        if UInt64(maxConnections) + reserve > limit.current {
+            maxConnections = Int(limit.current > reserve ? limit.current - reserve : 1)
+        }
+        logger.info("open-file limit", metadata: [
+            "soft": "\(limit.current)", "was": "\(limit.previous)", "hard": "\(limit.hard)",
+            "max_connections": "\(maxConnections)",
+        ])
+
+        var config = ServerConfiguration()
+        config.listen = listen
+        config.io = io
+        config.echo = echo
+        if let threads { config.threads = threads }
+        config.maxConnections = maxConnections
+        config.handshakeTimeout = handshakeTimeout.nanoseconds
+        config.httpIdleTimeout = httpIdleTimeout.nanoseconds
+        config.webSocketTimeouts = WebSocketTimeouts(
+            pingInterval: pingInterval.nanoseconds, idleTimeout: idleTimeout.nanoseconds, closeTimeout: closeTimeout.nanoseconds)
+        config.shutdownTimeout = shutdownTimeout.nanoseconds
+        config.webSocketLimits = WebSocketLimits(maxFrameSize: maxFrameSize.bytes, maxMessageSize: maxMessageSize.bytes)
+        config.echoLimits = WebSocketLimits(maxFrameSize: echoMaxMessageSize.bytes, maxMessageSize: echoMaxMessageSize.bytes)
+        config.maxSendQueueBytes = maxSendQueue.bytes
+        config.http.maxRequestLineLength = maxRequestLine.bytes
+        config.http.maxHeaderCount = maxHeaderCount
+        config.http.maxHeaderBytes = maxHeaderSize.bytes
+        config.http.maxBodySize = maxBodySize.bytes
+        config.allowedOrigins = allowedOrigin
+        config.loop.receiveBufferCount = receiveBuffers
+        config.loop.receiveBufferSize = receiveBufferSize.bytes
+        config.loop.maxQueuedBytesPerConnection = maxSendQueue.bytes
+
+        let stop = ShutdownSignal()
+        let server: Server
+        do {
+            server = try Server(configuration: config, logger: logger)
+        } catch {
+            logger.critical("could not start: \(error)")
+            throw ExitCode(1)
+        }
+        let signal = stop.wait()
+        logger.info("received \(signal): stopping")
+        server.shutdownGracefully()
+    }
+}
+
+/// SIGTERM and SIGINT, delivered through Dispatch so no thread of the process
+/// can be killed by them mid-work, and SIGPIPE ignored (sends use MSG_NOSIGNAL,
+/// writev does not).
+final class ShutdownSignal {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private let sources: [any DispatchSourceSignal]
+    private let received = SignalName()
+
+    init() {
+        signal(SIGPIPE, SIG_IGN)
+        var sources: [any DispatchSourceSignal] = []
+        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [semaphore, received] in
+                received.set(name)
+                semaphore.signal()
+            }
+            source.resume()
+            sources.append(source)
+        }
+        self.sources = sources
+    }
+
+    func wait() -> String {
+        semaphore.wait()
+        return received.get()
+    }
+}

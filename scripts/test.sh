@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test: unit and integration tests (swift test), the end-to-end
+# tests against the real binary with real WebSocket clients (pytest), and the
+# Autobahn conformance suite on both I/O backends.
+#   scripts/test.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$(pwd)
+
+scripts/install-deps.sh --test
+
+echo "== swift test"
+swift build --build-tests
+swift test --skip-build
+
+echo "== release build"
+swift build -c release --product hubbub
+swift build -c release --product hubbub-load
+
+echo "== end-to-end tests (pytest, real clients against the release binary)"
+venv="$root/.venv-tests"
+if [[ ! -x "$venv/bin/pytest" ]]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "pytest==9.0.3" "websockets==15.0.1" "jsonschema==4.26.0"
+fi
+HUBBUB_BIN="$root/.build/release/hubbub" HUBBUB_LOAD_BIN="$root/.build/release/hubbub-load" \
+  "$venv/bin/pytest" -q Tests/integration
+
+echo "== Autobahn conformance (sections 1-10, both backends)"
+scripts/conformance.sh uring
+scripts/conformance.sh epoll
