@@ -74,6 +74,7 @@ public final class LoopEngine {
         let connection = register(fd: fd, state: connected ? .open : .connecting, maxQueuedBytes: maxQueuedBytes)
         connection.handler = handler
         if connected {
+            if loop.backend == .uring { Socket.setBlocking(fd) }  // see UringDriver: the ring wants blocking sockets
             driver.armConnection(connection)
             handler.connectionDidOpen(connection)
         } else {

@@ -57,6 +57,11 @@ enum Socket {
         return value
     }
 
+    static func setBlocking(_ fd: Int32) {
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
+    }
+
     static func configureAccepted(_ fd: Int32) {
         // TCP_NODELAY: frames are gathered by the send queue, so Nagle only adds latency.
         var one: Int32 = 1

@@ -109,8 +109,7 @@ final class UringDriver {
 
     func awaitConnect(_ connection: Connection) {
         // The socket was created non-blocking for the connect(2) attempt; make it blocking for the ring.
-        let flags = fcntl(connection.fd, F_GETFL)
-        _ = fcntl(connection.fd, F_SETFL, flags & ~O_NONBLOCK)
+        Socket.setBlocking(connection.fd)
         let entry = sqe()
         io_uring_prep_poll_add(entry, connection.fd, UInt32(POLLOUT))
         io_uring_sqe_set_data64(entry, UserData(kind: .connect, slot: connection.id.slot, generation: connection.id.generation).raw)
