@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Glibc
 import HubbubHTTP
 import HubbubIO
@@ -97,6 +96,7 @@ struct Serve: ParsableCommand {
     }
 
     func run() throws {
+        let stop = ShutdownSignal()  // before any thread starts: they inherit the blocked mask
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -139,7 +139,6 @@ struct Serve: ParsableCommand {
         config.loop.receiveBufferSize = receiveBufferSize.bytes
         config.loop.maxQueuedBytesPerConnection = maxSendQueue.bytes
 
-        let stop = ShutdownSignal()
         let server: Server
         do {
             server = try Server(configuration: config, logger: logger)
@@ -153,32 +152,27 @@ struct Serve: ParsableCommand {
     }
 }
 
-/// SIGTERM and SIGINT, delivered through Dispatch so no thread of the process
-/// can be killed by them mid-work, and SIGPIPE ignored (sends use MSG_NOSIGNAL,
-/// writev does not).
+/// SIGTERM and SIGINT, taken synchronously with `sigwait` on the main thread.
+/// They are blocked before any other thread exists, so every thread inherits
+/// the mask and no thread can take (and lose) them: a process-directed signal
+/// stays pending until `sigwait` collects it. SIGPIPE is ignored (sends use
+/// MSG_NOSIGNAL, writev does not).
 final class ShutdownSignal {
-    private let semaphore = DispatchSemaphore(value: 0)
-    private let sources: [any DispatchSourceSignal]
-    private let received = SignalName()
+    private var set = sigset_t()
 
+    /// Call first thing, before any thread is started.
     init() {
         signal(SIGPIPE, SIG_IGN)
-        var sources: [any DispatchSourceSignal] = []
-        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [semaphore, received] in
-                received.set(name)
-                semaphore.signal()
-            }
-            source.resume()
-            sources.append(source)
-        }
-        self.sources = sources
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
     }
 
+    /// Blocks until SIGTERM or SIGINT arrives; returns its name.
     func wait() -> String {
-        semaphore.wait()
-        return received.get()
+        var number: Int32 = 0
+        while sigwait(&set, &number) != 0 {}
+        return number == SIGTERM ? "SIGTERM" : "SIGINT"
     }
 }

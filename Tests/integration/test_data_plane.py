@@ -3,6 +3,8 @@ both I/O backends, with the `websockets` library as an independent client."""
 import ctypes
 import os
 import platform
+import re
+import select
 import signal
 import socket
 import struct
@@ -165,15 +167,23 @@ def test_slow_consumer_is_closed_and_memory_bounded(hub_factory, backend):
         payload = b"y" * 65536
         mask = b"\x00\x00\x00\x00"
         frame = b"\x82\xff" + struct.pack("!Q", len(payload)) + mask + payload
-        # Never read: the echoes pile up in the server's send queue.
-        s.settimeout(0.5)
-        sent = 0
-        try:
-            for _ in range(400):
-                s.sendall(frame)
-                sent += 1
-        except (socket.timeout, OSError):
-            pass
+        # Never read: the echoes pile up in the server's send queue. Keep
+        # writing (kernel buffers absorb several MB first) until the server
+        # gives up on us or 15 s pass.
+        s.setblocking(False)
+        deadline = time.time() + 15
+        pending = memoryview(frame)
+        while time.time() < deadline and not re.search("slow consumer", hub.log):
+            if not select.select([], [s], [], 0.2)[1]:
+                continue
+            try:
+                pending = pending[s.send(pending):]
+            except BlockingIOError:
+                continue
+            except OSError:
+                break
+            if not pending:
+                pending = memoryview(frame)
     assert hub.wait_for_log(r"slow consumer", timeout=10), hub.log
 
 
