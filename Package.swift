@@ -31,6 +31,11 @@ let package = Package(
         .target(name: "HubbubHTTP", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         .target(name: "HubbubWebSocket", swiftSettings: swiftSettings),
 
+        // Identity: JWT verification (HS256, RS256, ES256) and minting for development.
+        .target(name: "HubbubAuth", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        // Presence: the pure per-room state (metas, grace, diffs), no I/O.
+        .target(name: "HubbubPresence", swiftSettings: swiftSettings),
+
         // The data plane: io_uring and epoll event loops.
         .target(
             name: "HubbubIO",
@@ -70,6 +75,8 @@ let package = Package(
 
         .testTarget(name: "HubbubHTTPTests", dependencies: ["HubbubHTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubWebSocketTests", dependencies: ["HubbubWebSocket"], swiftSettings: swiftSettings),
+        .testTarget(name: "HubbubAuthTests", dependencies: ["HubbubAuth"], swiftSettings: swiftSettings),
+        .testTarget(name: "HubbubPresenceTests", dependencies: ["HubbubPresence"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubIOTests", dependencies: ["HubbubIO"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HubbubServerTests",

@@ -6,3 +6,8 @@
 #include <openssl/rand.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+// JWT keys (HubbubAuth): PEM decoding of public keys, certificates and private
+// keys, and CRYPTO_memcmp for constant-time MAC comparison.
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/crypto.h>
