@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "hubbub",
             dependencies: [
-                "HubbubServer", "HubbubIO", "HubbubHTTP", "HubbubWebSocket",
+                "HubbubServer", "HubbubIO", "HubbubHTTP", "HubbubWebSocket", "HubbubAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

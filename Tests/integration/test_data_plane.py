@@ -274,3 +274,23 @@ def test_bad_flags_are_rejected():
         r = subprocess.run([HUBBUB, "serve", *args], capture_output=True, text=True, timeout=20)
         assert r.returncode != 0
         assert "Error" in r.stderr or "error" in r.stderr
+
+
+def test_token_command_mints_a_verifiable_hs256_token():
+    import base64, hashlib, hmac, json, subprocess, time
+    from conftest import HUBBUB
+    secret = "s" * 32
+    r = subprocess.run([HUBBUB, "token", "--secret", secret, "--user", "u_alice", "--name", "Alice", "--ttl", "90s"],
+                       capture_output=True, text=True, timeout=20)
+    assert r.returncode == 0, r.stderr
+    token = r.stdout.strip()
+    header, payload, signature = token.split(".")
+    pad = lambda s: s + "=" * (-len(s) % 4)
+    assert json.loads(base64.urlsafe_b64decode(pad(header)))["alg"] == "HS256"
+    claims = json.loads(base64.urlsafe_b64decode(pad(payload)))
+    assert claims["sub"] == "u_alice" and claims["name"] == "Alice"
+    assert 85 <= claims["exp"] - time.time() <= 95
+    expected = hmac.new(secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    assert base64.urlsafe_b64decode(pad(signature)) == expected
+    short = subprocess.run([HUBBUB, "token", "--secret", "short", "--user", "u"], capture_output=True, text=True, timeout=20)
+    assert short.returncode != 0 and "32 bytes" in short.stderr
