@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
 
         // I/O-free protocol layers.
         .target(name: "HubbubHTTP", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
@@ -35,6 +36,8 @@ let package = Package(
         .target(name: "HubbubAuth", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         // Presence: the pure per-room state (metas, grace, diffs), no I/O.
         .target(name: "HubbubPresence", swiftSettings: swiftSettings),
+        // Storage: the Store protocol and its embedded SQLite implementation.
+        .target(name: "HubbubStore", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
 
         // The data plane: io_uring and epoll event loops.
         .target(
@@ -77,6 +80,7 @@ let package = Package(
         .testTarget(name: "HubbubWebSocketTests", dependencies: ["HubbubWebSocket"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubAuthTests", dependencies: ["HubbubAuth"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubPresenceTests", dependencies: ["HubbubPresence"], swiftSettings: swiftSettings),
+        .testTarget(name: "HubbubStoreTests", dependencies: ["HubbubStore"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubIOTests", dependencies: ["HubbubIO"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HubbubServerTests",
