@@ -38,8 +38,6 @@ public final class LoopEngine {
     /// Monotonic nanoseconds, refreshed once per loop iteration.
     public var now: UInt64 { cachedNow }
 
-    public var isRunning: Bool { running }
-
     /// Listens on `address`; `onAccept` must give each new connection a handler.
     public func listen(
         on address: SocketAddress,

@@ -47,7 +47,10 @@ public final class Server: Sendable {
         }
         let shared = ServerShared(configuration: configuration, router: router, logger: logger)
         self.shared = shared
-        group = try EventLoopGroup(threadCount: configuration.threads, backend: kind, configuration: configuration.loop, logger: logger)
+        // One source of truth for the send-queue bound: every connection the loops create gets it.
+        var loopConfiguration = configuration.loop
+        loopConfiguration.maxQueuedBytesPerConnection = configuration.maxSendQueueBytes
+        group = try EventLoopGroup(threadCount: configuration.threads, backend: kind, configuration: loopConfiguration, logger: logger)
 
         do {
             var address = configuration.listen

@@ -32,7 +32,6 @@ final class ServerConnection: ConnectionHandler, WebSocketChannel {
         self.connection = connection
         self.shared = shared
         self.parser = HTTPRequestParser(limits: shared.configuration.http)
-        connection.maxQueuedBytes = shared.configuration.maxSendQueueBytes
     }
 
     var connectionID: ConnectionID { connection.id }

@@ -137,7 +137,6 @@ struct Serve: ParsableCommand {
         config.allowedOrigins = allowedOrigin
         config.loop.receiveBufferCount = receiveBuffers
         config.loop.receiveBufferSize = receiveBufferSize.bytes
-        config.loop.maxQueuedBytesPerConnection = maxSendQueue.bytes
 
         let server: Server
         do {
