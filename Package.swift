@@ -32,8 +32,10 @@ let package = Package(
         .target(name: "HubbubHTTP", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         .target(name: "HubbubWebSocket", swiftSettings: swiftSettings),
 
+        // JSON: a strict bounded parser and a one-pass writer, shared by every layer.
+        .target(name: "HubbubJSON", swiftSettings: swiftSettings),
         // Identity: JWT verification (HS256, RS256, ES256) and minting for development.
-        .target(name: "HubbubAuth", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "HubbubAuth", dependencies: ["COpenSSL", "HubbubJSON"], swiftSettings: swiftSettings),
         // Presence: the pure per-room state (metas, grace, diffs), no I/O.
         .target(name: "HubbubPresence", swiftSettings: swiftSettings),
         // Storage: the Store protocol and its embedded SQLite implementation.
@@ -56,10 +58,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The hub: protocol hubbub.v1 at /ws, rooms, presence, collaboration events.
+        .target(
+            name: "HubbubHub",
+            dependencies: [
+                "HubbubServer", "HubbubIO", "HubbubHTTP", "HubbubWebSocket", "HubbubAuth",
+                "HubbubPresence", "HubbubStore", "HubbubJSON",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         .executableTarget(
             name: "hubbub",
             dependencies: [
                 "HubbubServer", "HubbubIO", "HubbubHTTP", "HubbubWebSocket", "HubbubAuth",
+                "HubbubHub", "HubbubStore", "HubbubJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -78,6 +92,12 @@ let package = Package(
 
         .testTarget(name: "HubbubHTTPTests", dependencies: ["HubbubHTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubWebSocketTests", dependencies: ["HubbubWebSocket"], swiftSettings: swiftSettings),
+        .testTarget(name: "HubbubJSONTests", dependencies: ["HubbubJSON"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HubbubHubTests",
+            dependencies: ["HubbubHub", "HubbubJSON", "HubbubStore", "HubbubPresence"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "HubbubAuthTests", dependencies: ["HubbubAuth"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubPresenceTests", dependencies: ["HubbubPresence"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubStoreTests", dependencies: ["HubbubStore"], swiftSettings: swiftSettings),

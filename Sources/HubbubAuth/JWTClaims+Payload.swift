@@ -1,3 +1,4 @@
+import HubbubJSON
 extension JWTClaims {
     /// The claims of a decoded, signature-checked payload.
     ///

@@ -1,3 +1,4 @@
+import HubbubJSON
 /// The JOSE header fields the verifier acts on (RFC 7515 section 4.1).
 struct JWTHeader {
     /// `alg`: one of the supported algorithms.

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import HubbubAuth
+@testable import HubbubJSON
 
 @Suite struct JSONParserTests {
     private func parse(_ text: String) -> JSONValue? { JSONParser.parse(Array(text.utf8)) }
@@ -64,12 +64,18 @@ import Testing
     }
 
     @Test func writerOutputParsesBack() {
-        var writer = JSONWriter()
+        var writer = JSONOutput()
         let awkward = "q\"b\\n\n\r\t\u{1}\u{1F}é😀/"
+        writer.beginObject()
         writer.member("s", awkward)
         writer.member("i", Int64.min)
-        writer.member("a", ["x", awkward])
-        let bytes = writer.finish()
+        writer.key("a")
+        writer.beginArray()
+        writer.string("x")
+        writer.string(awkward)
+        writer.endArray()
+        writer.endObject()
+        let bytes = writer.bytes
         #expect(
             JSONParser.parse(bytes)
                 == .object([

@@ -1,13 +1,13 @@
-/// A strict, bounded JSON parser for JWT headers and payloads.
+/// A strict, bounded JSON parser: JWT headers and payloads, client protocol messages.
 ///
 /// Strict RFC 8259: no trailing commas, comments, leading zeros, NaN or single quotes;
 /// strings must be valid UTF-8 with well-formed escapes (paired surrogates only). A
 /// duplicated object member is rejected, because JOSE parsers must not disagree on
 /// which `alg` or `exp` a token carries (RFC 7515 section 5.2). Nesting deeper than
 /// ``maxDepth`` is rejected so that hostile input cannot exhaust the stack.
-struct JSONParser {
+public struct JSONParser {
     /// The deepest nesting of arrays and objects accepted.
-    static let maxDepth = 32
+    public static let maxDepth = 32
 
     private struct Invalid: Error {}
 
@@ -19,7 +19,7 @@ struct JSONParser {
     }
 
     /// The single value `bytes` holds (surrounded by optional whitespace), or nil.
-    static func parse(_ bytes: [UInt8]) -> JSONValue? {
+    public static func parse(_ bytes: [UInt8]) -> JSONValue? {
         var parser = JSONParser(bytes)
         do throws(Invalid) {
             let value = try parser.value(depth: 0)
@@ -32,7 +32,7 @@ struct JSONParser {
     }
 
     /// The members of the object `bytes` holds, or nil if it is not a JSON object.
-    static func parseObject(_ bytes: [UInt8]) -> [String: JSONValue]? {
+    public static func parseObject(_ bytes: [UInt8]) -> [String: JSONValue]? {
         guard case .object(let members) = parse(bytes) else { return nil }
         return members
     }
