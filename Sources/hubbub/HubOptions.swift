@@ -1,3 +1,4 @@
+import HubbubWebSocket
 import ArgumentParser
 import Glibc
 import HubbubAuth
@@ -97,16 +98,23 @@ struct HubOptions: ParsableArguments {
         return nil
     }
 
-    func verifier() throws -> JWTVerifier {
-        let secret = resolvedSecret
+    /// The verifier for the configured keys; with none, the development secret of the
+    /// data directory (created on first use), and `usedDevelopmentSecret` says so.
+    func verifier(dataDirectory: DataDirectory) throws -> (JWTVerifier, usedDevelopmentSecret: Bool) {
+        var secret = resolvedSecret
+        var development = false
         if secret == nil, jwtPublicKey.isEmpty {
-            throw ValidationError(
-                "no token key: pass --jwt-secret (or set HUBBUB_JWT_SECRET) or --jwt-public-key; `hubbub token` mints development tokens")
+            do {
+                secret = try DevelopmentSecret.loadOrCreate(in: dataDirectory)
+                development = true
+            } catch {
+                throw ValidationError("no --jwt-secret given and cannot create \(DevelopmentSecret.path(in: dataDirectory)): \(error)")
+            }
         }
         do {
             let configuration = try JWTVerifier.Configuration(
                 secret: secret, publicKeyArguments: jwtPublicKey, issuer: jwtIssuer, audience: jwtAudience)
-            return try JWTVerifier(configuration: configuration)
+            return (try JWTVerifier(configuration: configuration), development)
         } catch {
             throw ValidationError("token keys: \(error)")
         }

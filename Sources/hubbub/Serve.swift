@@ -146,10 +146,14 @@ struct Serve: ParsableCommand {
         config.loop.receiveBufferCount = receiveBuffers
         config.loop.receiveBufferSize = receiveBufferSize.bytes
 
-        let verifier = try hub.verifier()
+        let dataDirectory = DataDirectory(flag: hub.dataDir)
+        let (verifier, development) = try hub.verifier(dataDirectory: dataDirectory)
+        if development {
+            logger.warning("no --jwt-secret: tokens are checked with the development secret; mint one with `hubbub token --user ID`",
+                           metadata: ["file": "\(DevelopmentSecret.path(in: dataDirectory))"])
+        }
         let hubConfiguration = hub.configuration(
             maxMessageBytes: maxMessageSize.bytes, maxFrameBytes: maxFrameSize.bytes, maxSendQueueBytes: maxSendQueue.bytes)
-        let dataDirectory = DataDirectory(flag: hub.dataDir)
         let store: SQLiteStore
         do {
             store = try blocking { try await dataDirectory.openStore() }
@@ -160,20 +164,24 @@ struct Serve: ParsableCommand {
         logger.info("store", metadata: ["kind": "sqlite", "path": "\(dataDirectory.databasePath)"])
 
         let server: Server
+        var started: Hub?
         do {
             server = try Server(configuration: config, logger: logger) { group in
                 let hub = Hub(
                     configuration: hubConfiguration, store: store, authenticator: Authenticator(verifier: verifier),
                     group: group, logger: logger)
+                started = hub
                 return [("/ws", .webSocket(hub.endpoint))]
             }
         } catch {
             logger.critical("could not start: \(error)")
             throw ExitCode(1)
         }
+        let maintenance = started.map { hub in Task { await hub.runMaintenance() } }
         let signal = stop.wait()
         logger.info("received \(signal): stopping")
         server.shutdownGracefully()
+        maintenance?.cancel()
         blocking { await store.close() }
     }
 }
