@@ -3,15 +3,19 @@ extension JWTVerifier {
     /// `--jwt-secret S` and repeatable `--jwt-public-key [KID=]FILE`
     /// (see ``init(secret:publicKeyArguments:clockSkew:issuer:audience:maxTokenLength:)``).
     public struct Configuration: Sendable {
-        /// The default allowed clock difference between issuer and server, in seconds.
-        public static let defaultClockSkew: Int64 = 30
+        /// The default allowed clock difference for `nbf` and `iat`, in seconds
+        /// (protocol/README.md section 1.4).
+        public static let defaultClockSkew: Int64 = 60
         /// The default longest token accepted, in bytes.
         public static let defaultMaxTokenLength = 8192
 
         /// The keys signatures are checked with.
         public var keys: [JWTKey]
-        /// How many seconds `exp` and `nbf` may be off; at least 0.
+        /// How many seconds `nbf` and `iat` may be in the future; at least 0.
         public var clockSkew: Int64
+        /// How many seconds past `exp` a token is still accepted; 0 (the protocol's rule:
+        /// no leeway on expiry) unless set.
+        public var expiryLeeway: Int64 = 0
         /// When set, `iss` must equal it.
         public var issuer: String?
         /// When set, `aud` must contain it. When nil, `aud` is not checked.

@@ -23,7 +23,9 @@ public final class JWTVerifier: Sendable {
     /// below 16 bytes, or an empty required issuer or audience.
     public init(configuration: Configuration) throws(JWTError) {
         guard !configuration.keys.isEmpty else { throw .invalidConfiguration("no keys configured") }
-        guard configuration.clockSkew >= 0 else { throw .invalidConfiguration("clock skew must not be negative") }
+        guard configuration.clockSkew >= 0, configuration.expiryLeeway >= 0 else {
+            throw .invalidConfiguration("clock skew and expiry leeway must not be negative")
+        }
         guard configuration.maxTokenLength >= 16 else {
             throw .invalidConfiguration("maximum token length must be at least 16 bytes")
         }
@@ -98,16 +100,16 @@ public final class JWTVerifier: Sendable {
         return fallback
     }
 
-    /// Expired when `exp <= now - skew`; not yet valid when `nbf > now + skew`. The
-    /// sums saturate instead of overflowing.
+    /// Expired when `exp <= now - expiryLeeway` (no leeway by default: protocol/README.md
+    /// section 1.4); not yet valid when `nbf > now + skew` or `iat > now + skew`. The sums
+    /// saturate instead of overflowing.
     private func checkTimes(of claims: JWTClaims, now: Int64) throws(JWTError) {
-        let skew = configuration.clockSkew
-        let (earliest, underflow) = now.subtractingReportingOverflow(skew)
+        let (earliest, underflow) = now.subtractingReportingOverflow(configuration.expiryLeeway)
         if !underflow, claims.expiresAt <= earliest { throw .expired }
-        if let notBefore = claims.notBefore {
-            let (latest, overflow) = now.addingReportingOverflow(skew)
-            if !overflow, notBefore > latest { throw .notYetValid }
-        }
+        let (latest, overflow) = now.addingReportingOverflow(configuration.clockSkew)
+        guard !overflow else { return }
+        if let notBefore = claims.notBefore, notBefore > latest { throw .notYetValid }
+        if let issuedAt = claims.issuedAt, issuedAt > latest { throw .notYetValid }
     }
 
     private func checkIssuerAndAudience(of claims: JWTClaims) throws(JWTError) {

@@ -103,6 +103,16 @@ public struct PresenceRoom: Sendable {
         }
     }
 
+    /// The presence as it is now, changes of the open batch window included, in the mode
+    /// the room will be in after the next flush: what a joiner is sent (it must see the
+    /// whole room, itself included; later diffs that repeat a change are harmless).
+    public func currentSnapshot() -> PresenceSnapshot {
+        switch Self.mode(after: mode, users: entries.count, configuration: configuration) {
+        case .full: .full(entries.keys.sorted().compactMap { entries[$0] })
+        case .counts: .counts(PresenceCounts(users: entries.count, connections: metaCount))
+        }
+    }
+
     static func add(_ a: UInt64, _ b: UInt64) -> UInt64 {
         let (sum, overflow) = a.addingReportingOverflow(b)
         return overflow ? UInt64.max : sum

@@ -77,13 +77,14 @@ import Testing
     }
 
     @Test func notBeforeRoundsUp() throws {
-        // 30 s skew: nbf 1700000029.5 becomes ...030, just allowed; ...030.5 becomes ...031.
-        #expect(try verify(#"{"sub":"u","exp":1700003600,"nbf":1700000029.5}"#).notBefore == 1_700_000_030)
-        try expectClaimError(.notYetValid, #"{"sub":"u","exp":1700003600,"nbf":1700000030.5}"#)
+        // 60 s skew: nbf 1700000059.5 becomes ...060, just allowed; ...060.5 becomes ...061.
+        #expect(try verify(#"{"sub":"u","exp":1700003600,"nbf":1700000059.5}"#).notBefore == 1_700_000_060)
+        try expectClaimError(.notYetValid, #"{"sub":"u","exp":1700003600,"nbf":1700000060.5}"#)
     }
 
-    @Test func issuedAtInTheFutureIsAccepted() throws {
-        #expect(try verify(#"{"sub":"u","exp":1700003600,"iat":1800000000}"#).issuedAt == 1_800_000_000)
+    @Test func issuedAtFarInTheFutureIsRefused() throws {
+        #expect(try verify(#"{"sub":"u","exp":1700003600,"iat":1700000060}"#).issuedAt == 1_700_000_060)
+        try expectClaimError(.notYetValid, #"{"sub":"u","exp":1700003600,"iat":1800000000}"#)
     }
 
     // MARK: iss, aud, name

@@ -173,7 +173,7 @@ import Testing
                 .hs256(secret: TestData.secret, kid: "a"), .publicKey(pem: Fixtures.ecPublic, kid: "a"),
             ])
         }
-        #expect(throws: JWTError.invalidConfiguration("clock skew must not be negative")) {
+        #expect(throws: JWTError.invalidConfiguration("clock skew and expiry leeway must not be negative")) {
             try JWTVerifier(keys: [key], clockSkew: -1)
         }
         #expect(throws: JWTError.invalidConfiguration("maximum token length must be at least 16 bytes")) {

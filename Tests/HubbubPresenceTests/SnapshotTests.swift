@@ -118,3 +118,25 @@ import Testing
         #expect(room.connectionCount == 1)
     }
 }
+
+@Suite struct CurrentSnapshotTests {
+    @Test func includesChangesOfTheOpenWindow() {
+        var room = PresenceRoom(configuration: PresenceConfiguration(batchWindow: 50_000_000))
+        _ = room.join(userID: "u2", name: "Two", connID: "c2", joinedAt: 1, now: 1)
+        _ = room.join(userID: "u1", name: "One", connID: "c1", joinedAt: 2, now: 2)
+        guard case .full(let entries) = room.currentSnapshot() else {
+            Issue.record("expected full mode")
+            return
+        }
+        #expect(entries.map(\.userID) == ["u1", "u2"])
+        #expect(room.snapshot() == .full([]))
+    }
+
+    @Test func takesTheModeTheNextFlushWillTake() {
+        var room = PresenceRoom(configuration: PresenceConfiguration(batchWindow: 50_000_000, largeRoomThreshold: 1, largeRoomExitThreshold: 0))
+        _ = room.join(userID: "u1", name: "One", connID: "c1", joinedAt: 1, now: 1)
+        _ = room.join(userID: "u2", name: "Two", connID: "c2", joinedAt: 1, now: 2)
+        _ = room.join(userID: "u2", name: "Two", connID: "c3", joinedAt: 1, now: 3)
+        #expect(room.currentSnapshot() == .counts(PresenceCounts(users: 2, connections: 3)))
+    }
+}

@@ -12,6 +12,10 @@ enum Delivery: Sendable {
     case ephemeral(room: String, coalesceKey: String, frame: ByteChunk)
     /// A personal notification (`mention`), whatever rooms the session joined.
     case personal(frame: ByteChunk)
+    /// The reply to the session's persisting command, sent by the room right after the
+    /// event it reports, so it keeps the event's place in the stream (an `echo: false`
+    /// ack stands in for its event, protocol/README.md section 2.5).
+    case reply(frame: ByteChunk)
     /// The server took the session out of the room (`room_left`).
     case removed(room: String, frame: ByteChunk)
 }

@@ -9,13 +9,9 @@ extension HubSession {
         guard let link = joinedLink(roomID), let ref, let identity else { return reply(id: id, .notJoined(roomID)) }
         let command = RoomCommand(requestID: id, identity: identity, kind: kind, echo: echo, sender: ref)
         let room = link.room
-        awaitRoom { await room.perform(command) } then: { session, result in
-            switch result {
-            case .failure(let error):
-                session.finish(ServerMessage.error(id: id, error))
-            case .success(let outcome):
-                session.finish(Self.reply(id: id, kind: kind, outcome: outcome, logger: session.hub))
-            }
+        awaitRoom { await room.perform(command) } then: { session, queued in
+            // Queued: the reply arrives as a delivery, in its event's place.
+            if case .failure(let error) = queued { session.finish(ServerMessage.error(id: id, error)) }
         }
     }
 

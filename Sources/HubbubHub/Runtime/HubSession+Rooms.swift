@@ -122,7 +122,22 @@ extension HubSession {
             close(.internalError, "catch-up failed; rejoin")
             return
         }
-        for event in page where event.seq > link.replayedUpTo && event.seq <= link.boundary {
+        link.replayPage = page[...]
+        sendReplayed(roomID: roomID, epoch: epoch)
+    }
+
+    /// Sends the page's events while the send queue is under half full; waits for it to
+    /// drain otherwise, then reads the next page or goes live.
+    private func sendReplayed(roomID: String, epoch: UInt64) {
+        guard !closed, let channel, let link = rooms[roomID], link.epoch == epoch else { return }
+        let threshold = hub.configuration.maxSendQueueBytes / 2
+        while let event = link.replayPage.first {
+            if channel.queuedBytes > threshold {
+                _ = channel.engine.schedule(after: 2_000_000) { [weak self] in self?.sendReplayed(roomID: roomID, epoch: epoch) }
+                return
+            }
+            link.replayPage.removeFirst()
+            guard event.seq > link.replayedUpTo, event.seq <= link.boundary else { continue }
             guard event.seq == link.replayedUpTo + 1 else {
                 close(.internalError, "catch-up found a gap; rejoin")
                 return
@@ -158,6 +173,10 @@ extension HubSession {
             sendEphemeral(key: key, frame: frame)
         case .personal(let frame):
             if identity != nil { send(frame: frame) }
+        case .reply(let frame):
+            busy = false
+            send(frame: frame)
+            pump()
         case .removed(let room, let frame):
             guard rooms.removeValue(forKey: room) != nil else { return }
             send(frame: frame)

@@ -4,9 +4,11 @@ import HubbubJSON
 import HubbubStore
 
 extension Room {
-    /// Runs a persisting command: queued, committed with whatever else is waiting (group
-    /// commit), published to the room in seq order, then answered.
-    func perform(_ command: RoomCommand) async -> Result<CommandOutcome, ProtocolError> {
+    /// Queues a persisting command: committed with whatever else is waiting (group commit),
+    /// published to the room in seq order, then answered with a ``Delivery/reply(frame:)``
+    /// to the sender that follows its event on the same path. `.success` means queued (the
+    /// reply comes that way); a failure is the reply itself, nothing was queued.
+    func perform(_ command: RoomCommand) -> Result<Void, ProtocolError> {
         guard subscribers[command.sender] != nil else { return .failure(.notJoined(id)) }
         let actor = EventActor.user(id: command.identity.userID, name: command.identity.name)
         let key = IdempotencyKey(scope: "user:" + command.identity.userID, key: command.requestID)
@@ -33,13 +35,12 @@ extension Room {
         let storeCommand = Command(
             room: id, actor: actor, requestKey: key, correlationID: command.requestID, kind: kind,
             time: WallClock.nowMillis())
-        return await withCheckedContinuation { continuation in
-            queue.append(Pending(command: command, storeCommand: storeCommand, mentioned: mentioned, continuation: continuation))
-            if !committing {
-                committing = true
-                Task { await self.drain() }
-            }
+        queue.append(Pending(command: command, storeCommand: storeCommand, mentioned: mentioned))
+        if !committing {
+            committing = true
+            Task { await self.drain() }
         }
+        return .success(())
     }
 
     /// Commits the queue batch by batch; one batch in flight per room keeps seq order.
@@ -50,19 +51,28 @@ extension Room {
             switch await hub.committer.commit(batch.map(\.storeCommand)) {
             case .failure(let error):
                 hub.logger.warning("commit failed", metadata: ["room": "\(id)", "error": "\(error)"])
-                for pending in batch { pending.continuation.resume(returning: .failure(.storeUnavailable)) }
+                for pending in batch {
+                    answer(pending, ServerMessage.error(id: pending.command.requestID, .storeUnavailable))
+                }
             case .success(let outcomes):
                 for (pending, outcome) in zip(batch, outcomes) {
                     if case .stored(let event) = outcome {
                         await publish(event, excluding: pending.command.echo ? nil : pending.command.sender)
                         if !pending.mentioned.isEmpty { notifyMentioned(pending, comment: event) }
                     }
-                    pending.continuation.resume(returning: .success(outcome))
+                    answer(pending, HubSession.reply(
+                        id: pending.command.requestID, kind: pending.command.kind, outcome: outcome, logger: hub))
                 }
             }
         }
         committing = false
         retireIfIdle()
+    }
+
+    /// Sends the reply down the same per-loop path as the events, after the command's own.
+    private func answer(_ pending: Pending, _ reply: [UInt8]) {
+        let frame = hub.textFrame(reply)
+        hub.loops[pending.command.sender.loop].onLoop { $0.deliver(.reply(frame: frame), to: [pending.command.sender.key]) }
     }
 
     /// Delivers a stored event, after any earlier events this room has not published

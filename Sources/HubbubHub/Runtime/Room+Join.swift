@@ -67,8 +67,9 @@ extension Room {
             return .failed(.tooLarge(
                 field: "/presence", limit: hub.configuration.presence.maxMetaBytes, size: bytes,
                 "presence state is \(bytes) bytes; the limit is \(hub.configuration.presence.maxMetaBytes)"))
-        case .joined(let snapshot):
-            presenceState = ServerMessage.presenceState(room: id, joinerView(snapshot, userID: identity.userID))
+        case .joined:
+            // The whole room as it is now, the joiner included (section 7.2).
+            presenceState = ServerMessage.presenceState(room: id, presence.currentSnapshot())
         }
         addSubscriber(ref, userID: identity.userID, connID: connID)
         schedulePresenceFlush()
@@ -123,19 +124,6 @@ extension Room {
                 "head_seq": .number(JSONNumber(integer: head, double: Double(head))),
                 "oldest_seq": .number(JSONNumber(integer: oldest, double: Double(oldest))),
             ]))
-    }
-
-    /// The joiner's `presence_state`: the published presence plus its own entry as it is
-    /// now (section 7.2: the state includes the joiner's own meta).
-    private func joinerView(_ snapshot: PresenceSnapshot, userID: String) -> PresenceSnapshot {
-        guard case .full(var entries) = snapshot, let own = presence.presence(of: userID) else { return snapshot }
-        if let index = entries.firstIndex(where: { $0.userID == userID }) {
-            entries[index] = own
-        } else {
-            let index = entries.firstIndex { $0.userID > userID } ?? entries.endIndex
-            entries.insert(own, at: index)
-        }
-        return .full(entries)
     }
 
     /// Takes a session out of the room. `graceful`: the connection ended (its user keeps

@@ -26,7 +26,6 @@ actor Room {
         var storeCommand: Command
         /// Mentioned members (comments), for the personal notifications after commit.
         var mentioned: [MentionCandidateMember]
-        var continuation: CheckedContinuation<Result<CommandOutcome, ProtocolError>, Never>
     }
 
     var subscribers: [SessionRef: Subscriber] = [:]

@@ -1,5 +1,6 @@
 import Logging
 import HubbubIO
+import HubbubStore
 
 /// A session's view of one room it joined (or is joining): where its stream starts and
 /// what waits while the join or the catch-up is under way.
@@ -22,6 +23,8 @@ final class RoomLink {
     var boundary: Int64 = .max
     /// The last seq sent during the replay.
     var replayedUpTo: Int64 = 0
+    /// Events read from the store and not yet sent (sent as the send queue drains).
+    var replayPage: ArraySlice<StoredEvent> = []
     private(set) var buffer: [Delivery] = []
     private(set) var bufferedBytes = 0
 
