@@ -80,6 +80,13 @@ public struct JSONOutput: Sendable {
         needsComma = true
     }
 
+    /// Embeds bytes that are already valid JSON (an encoded result object) as one value.
+    public mutating func raw(bytes json: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: json)
+        needsComma = true
+    }
+
     /// Writes a parsed value back out compactly (object members sorted by name, so equal
     /// values give equal bytes).
     public mutating func value(_ value: JSONValue) {

@@ -72,11 +72,14 @@ extension PresenceRoom {
     /// user enters their grace period (nothing is reported until it ends); otherwise the
     /// user's meta list shrinks (an update).
     ///
+    /// With `graceful: false` (an explicit `leave`, or the user was removed from the
+    /// project) the user's last connection leaves at once, without a grace period.
+    ///
     /// - Returns: whether the connection was in the room.
     @discardableResult
-    public mutating func leave(connID: String, now: UInt64) -> Bool {
+    public mutating func leave(connID: String, now: UInt64, graceful: Bool = true) -> Bool {
         advance(to: now)
-        return detach(connID: connID)
+        return detach(connID: connID, graceful: graceful)
     }
 
     /// Replaces the state of connection `connID`, subject to the size limit and to the
@@ -112,7 +115,7 @@ extension PresenceRoom {
     }
 
     @discardableResult
-    mutating func detach(connID: String) -> Bool {
+    mutating func detach(connID: String, graceful: Bool = true) -> Bool {
         guard let connection = connections.removeValue(forKey: connID) else { return false }
         let userID = connection.userID
         guard var entry = entries[userID] else { preconditionFailure("live connection without an entry") }
@@ -121,7 +124,7 @@ extension PresenceRoom {
             entries[userID] = entry
             metaCount -= 1
             markDirty(userID, at: clock)
-        } else if configuration.gracePeriod > 0 {
+        } else if graceful, configuration.gracePeriod > 0 {
             graces.begin(userID: userID, connID: connID, deadline: Self.add(clock, configuration.gracePeriod))
         } else {
             removeUser(userID, at: clock)

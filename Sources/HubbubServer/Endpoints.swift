@@ -13,6 +13,26 @@ public protocol WebSocketEndpoint: Sendable {
     var limits: WebSocketLimits { get }
     /// A new session for an upgraded connection, created on its loop thread.
     func makeSession(request: HTTPRequest, subprotocol: String?) -> any WebSocketSession
+    /// Decides a valid upgrade request before the 101 goes out: a session, or an HTTP
+    /// response that refuses it (401 for a bad token, 429 over a per-user limit...).
+    /// The default accepts with ``makeSession(request:subprotocol:)``.
+    func open(request: HTTPRequest, subprotocol: String?) -> WebSocketOpening
+    /// The close code for a peer that lets its send queue fill; nil for the server's default.
+    var slowConsumerCloseCode: WebSocketCloseCode? { get }
+}
+
+/// What ``WebSocketEndpoint/open(request:subprotocol:)`` decided.
+public enum WebSocketOpening {
+    case accept(any WebSocketSession)
+    case refuse(HTTPResponse)
+}
+
+extension WebSocketEndpoint {
+    public func open(request: HTTPRequest, subprotocol: String?) -> WebSocketOpening {
+        .accept(makeSession(request: request, subprotocol: subprotocol))
+    }
+
+    public var slowConsumerCloseCode: WebSocketCloseCode? { nil }
 }
 
 /// One upgraded connection's application logic. Calls arrive on the

@@ -33,24 +33,34 @@ public final class Server: Sendable {
     public let boundAddress: SocketAddress
     private let shared: ServerShared
 
-    /// Starts the loops and listens. `extraRoutes` lets the application add endpoints.
-    public init(configuration: ServerConfiguration, logger: Logger, extraRoutes: [(String, Router.Route)] = []) throws {
+    /// Starts the loops and listens. `routes` lets the application add endpoints; it is
+    /// called once, after the loops exist, so endpoints can pin work to them.
+    public init(
+        configuration: ServerConfiguration, logger: Logger,
+        routes: (EventLoopGroup) throws -> [(String, Router.Route)] = { _ in [] }
+    ) throws {
         self.configuration = configuration
-        var router = Router()
-        router.add("/healthz", .http(HealthEndpoint()))
-        if configuration.echo { router.add("/echo", .webSocket(EchoEndpoint(limits: configuration.echoLimits))) }
-        for (path, route) in extraRoutes { router.add(path, route) }
-
         let (kind, fallbackReason) = IOBackendProbe.resolve(configuration.io)
         if let fallbackReason {
             logger.warning("io_uring unavailable, using epoll: \(fallbackReason)")
         }
-        let shared = ServerShared(configuration: configuration, router: router, logger: logger)
-        self.shared = shared
         // One source of truth for the send-queue bound: every connection the loops create gets it.
         var loopConfiguration = configuration.loop
         loopConfiguration.maxQueuedBytesPerConnection = configuration.maxSendQueueBytes
-        group = try EventLoopGroup(threadCount: configuration.threads, backend: kind, configuration: loopConfiguration, logger: logger)
+        let group = try EventLoopGroup(threadCount: configuration.threads, backend: kind, configuration: loopConfiguration, logger: logger)
+        self.group = group
+
+        var router = Router()
+        router.add("/healthz", .http(HealthEndpoint()))
+        if configuration.echo { router.add("/echo", .webSocket(EchoEndpoint(limits: configuration.echoLimits))) }
+        do {
+            for (path, route) in try routes(group) { router.add(path, route) }
+        } catch {
+            group.shutdown()
+            throw error
+        }
+        let shared = ServerShared(configuration: configuration, router: router, logger: logger)
+        self.shared = shared
 
         do {
             var address = configuration.listen

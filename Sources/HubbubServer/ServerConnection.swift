@@ -27,6 +27,7 @@ final class ServerConnection: ConnectionHandler, WebSocketChannel {
     private var timer: TimerID?
     private var timerDeadline: UInt64 = .max
     private var shuttingDown = false
+    private var slowConsumerCloseCode: WebSocketCloseCode = .policyViolation
 
     init(connection: Connection, shared: ServerShared) {
         self.connection = connection
@@ -131,12 +132,20 @@ final class ServerConnection: ConnectionHandler, WebSocketChannel {
         case .reject(let response):
             respondAndClose(response)
         case .accept(let response, let subprotocol):
+            let session: any WebSocketSession
+            switch endpoint.open(request: request, subprotocol: subprotocol) {
+            case .refuse(let refusal):
+                respondAndClose(refusal)
+                return
+            case .accept(let accepted):
+                session = accepted
+            }
             connection.send(ByteChunk(response.serialize(keepAlive: true)))
             let now = engine.now
             parser = nil
             machine = WebSocketConnection(
                 role: .server, limits: endpoint.limits, timeouts: shared.configuration.webSocketTimeouts, now: now)
-            let session = endpoint.makeSession(request: request, subprotocol: subprotocol)
+            slowConsumerCloseCode = endpoint.slowConsumerCloseCode ?? shared.configuration.slowConsumerCloseCode
             self.session = session
             messagesAllowed = true
             cancelTimer()
@@ -195,7 +204,7 @@ final class ServerConnection: ConnectionHandler, WebSocketChannel {
             shared.logger.info("closing slow consumer", metadata: [
                 "connection": "\(connection.id)", "queued_bytes": "\(connection.queuedBytes)",
             ])
-            close(code: shared.configuration.slowConsumerCloseCode, reason: "slow consumer: send queue full")
+            close(code: slowConsumerCloseCode, reason: "slow consumer: send queue full")
         }
         return false
     }

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Glibc
+import HubbubAuth
 import HubbubHTTP
+import HubbubHub
+import HubbubStore
 import HubbubIO
 import HubbubServer
 import HubbubWebSocket
@@ -44,11 +47,13 @@ struct Serve: ParsableCommand {
     @Option(help: "Graceful shutdown: how long to wait for connections to close.")
     var shutdownTimeout = DurationArgument(seconds: 10)
 
-    @Option(help: "Largest WebSocket frame payload accepted (close 1009 beyond).")
-    var maxFrameSize = ByteSizeArgument(bytes: 1 << 20)
+    @Option(help: "Largest WebSocket frame payload accepted on /ws (close 1009 beyond).")
+    var maxFrameSize = ByteSizeArgument(bytes: 64 << 10)
 
-    @Option(help: "Largest WebSocket message accepted, after reassembly (close 1009 beyond).")
-    var maxMessageSize = ByteSizeArgument(bytes: 1 << 20)
+    @Option(
+        name: [.customLong("max-message-size"), .customLong("max-message-bytes")],
+        help: "Largest client message on /ws, after reassembly (close 1009 beyond; announced in welcome).")
+    var maxMessageSize = ByteSizeArgument(bytes: 64 << 10)
 
     @Option(help: "Largest frame and message on /echo.")
     var echoMaxMessageSize = ByteSizeArgument(bytes: 32 << 20)
@@ -79,6 +84,9 @@ struct Serve: ParsableCommand {
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
+
+    @OptionGroup(title: "Hub")
+    var hub: HubOptions
 
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -138,16 +146,43 @@ struct Serve: ParsableCommand {
         config.loop.receiveBufferCount = receiveBuffers
         config.loop.receiveBufferSize = receiveBufferSize.bytes
 
-        let server: Server
+        let dataDirectory = DataDirectory(flag: hub.dataDir)
+        let (verifier, development) = try hub.verifier(dataDirectory: dataDirectory)
+        if development {
+            logger.warning("no --jwt-secret: tokens are checked with the development secret; mint one with `hubbub token --user ID`",
+                           metadata: ["file": "\(DevelopmentSecret.path(in: dataDirectory))"])
+        }
+        let hubConfiguration = hub.configuration(
+            maxMessageBytes: maxMessageSize.bytes, maxFrameBytes: maxFrameSize.bytes, maxSendQueueBytes: maxSendQueue.bytes)
+        let store: SQLiteStore
         do {
-            server = try Server(configuration: config, logger: logger)
+            store = try blocking { try await dataDirectory.openStore() }
+        } catch {
+            logger.critical("could not open the database in \(dataDirectory.path): \(error)")
+            throw ExitCode(1)
+        }
+        logger.info("store", metadata: ["kind": "sqlite", "path": "\(dataDirectory.databasePath)"])
+
+        let server: Server
+        var started: Hub?
+        do {
+            server = try Server(configuration: config, logger: logger) { group in
+                let hub = Hub(
+                    configuration: hubConfiguration, store: store, authenticator: Authenticator(verifier: verifier),
+                    group: group, logger: logger)
+                started = hub
+                return [("/ws", .webSocket(hub.endpoint))]
+            }
         } catch {
             logger.critical("could not start: \(error)")
             throw ExitCode(1)
         }
+        let maintenance = started.map { hub in Task { await hub.runMaintenance() } }
         let signal = stop.wait()
         logger.info("received \(signal): stopping")
         server.shutdownGracefully()
+        maintenance?.cancel()
+        blocking { await store.close() }
     }
 }
 

@@ -125,3 +125,19 @@ private func alice(connID: String, card: Int, joinedAt: Int64) -> PresenceEntry 
         metas: [PresenceMeta(connID: connID, state: ["card": .number(Double(card))], joinedAt: joinedAt)]
     )
 }
+
+@Suite struct ExplicitLeaveTests {
+    @Test func explicitLeaveOfTheLastConnectionSkipsTheGrace() {
+        var room = PresenceRoom(configuration: PresenceConfiguration(gracePeriod: 5_000_000_000, batchWindow: 0))
+        _ = room.join(userID: "u1", name: "One", connID: "c1", joinedAt: 1, now: 1)
+        _ = room.flush(now: 1)
+        room.leave(connID: "c1", now: 2, graceful: false)
+        let diff = room.flush(now: 2)
+        #expect(room.isPresent(userID: "u1") == false)
+        guard case .full(let changes)? = diff else {
+            Issue.record("expected a full diff, got \(String(describing: diff))")
+            return
+        }
+        #expect(changes.leaves.map(\.userID) == ["u1"])
+    }
+}

@@ -1,8 +1,8 @@
 /// Formats unix milliseconds as the protocol's `time`: RFC 3339 in UTC with exactly three
 /// fractional digits, e.g. `2025-06-02T12:00:00.010Z`. Pure arithmetic (days-from-civil
 /// inverse, H. Hinnant), no calendar or locale.
-enum RFC3339 {
-    static func format(unixMillis: Int64) -> String {
+public enum RFC3339 {
+    public static func format(unixMillis: Int64) -> String {
         let millisPerDay: Int64 = 86_400_000
         var days = unixMillis / millisPerDay
         var msOfDay = unixMillis % millisPerDay

@@ -1,7 +1,7 @@
 /// Generates UUIDs of version 7 (RFC 9562): 48 bits of unix milliseconds, then random
 /// bits, in canonical lowercase form. Ids made later sort later (to the millisecond).
-enum UUIDv7 {
-    static func make(unixMillis: Int64) -> String {
+public enum UUIDv7 {
+    public static func make(unixMillis: Int64) -> String {
         var generator = SystemRandomNumberGenerator()
         var bytes = [UInt8](repeating: 0, count: 16)
         let ms = UInt64(bitPattern: unixMillis) & 0xFFFF_FFFF_FFFF

@@ -1,0 +1,17 @@
+import Logging
+import HubbubIO
+
+/// A message a room (or the mention path) hands to one loop for some of its sessions:
+/// the frame is encoded once; each recipient only decides whether to queue it.
+enum Delivery: Sendable {
+    /// A durable room event; sessions drop it at or below their join boundary.
+    case event(room: String, seq: Int64, frame: ByteChunk)
+    /// A presence message of a room (`presence_state` on a mode switch, `presence_diff`).
+    case presence(room: String, frame: ByteChunk)
+    /// An ephemeral relay, coalesced per `coalesceKey` under backpressure.
+    case ephemeral(room: String, coalesceKey: String, frame: ByteChunk)
+    /// A personal notification (`mention`), whatever rooms the session joined.
+    case personal(frame: ByteChunk)
+    /// The server took the session out of the room (`room_left`).
+    case removed(room: String, frame: ByteChunk)
+}

@@ -1,0 +1,122 @@
+import Logging
+import HubbubIO
+import HubbubJSON
+import HubbubStore
+
+extension Room {
+    /// Runs a persisting command: queued, committed with whatever else is waiting (group
+    /// commit), published to the room in seq order, then answered.
+    func perform(_ command: RoomCommand) async -> Result<CommandOutcome, ProtocolError> {
+        guard subscribers[command.sender] != nil else { return .failure(.notJoined(id)) }
+        let actor = EventActor.user(id: command.identity.userID, name: command.identity.name)
+        let key = IdempotencyKey(scope: "user:" + command.identity.userID, key: command.requestID)
+        let kind: CommandKind
+        var mentioned: [MentionCandidateMember] = []
+        switch command.kind {
+        case .comment(let cardID, let text):
+            mentioned = MentionParser.mentions(
+                in: text, members: members.map { MentionCandidateMember(userID: $0.userID, username: $0.username) },
+                authorUserID: command.identity.userID)
+            let ids = mentioned.map(\.userID)
+            kind = .comment(cardID: cardID, text: text, mentions: ids, notifyOffline: ids.filter { !hub.users.isOnline($0) })
+        case .cardCreate(let columnID, let position, let title):
+            guard cardCount < hub.configuration.maxCardsPerBoard else {
+                let max = hub.configuration.maxCardsPerBoard
+                return .failure(ProtocolError(
+                    .limitExceeded, "the board already has \(max) cards",
+                    details: .object(["limit": .string("max_cards_per_board"), "max": .number(JSONNumber(integer: Int64(max), double: Double(max)))])))
+            }
+            kind = .createCard(cardID: nil, columnID: columnID, position: position, title: title)
+        case .cardMove(let cardID, let toColumnID, let toPosition, let expectedVersion):
+            kind = .moveCard(cardID: cardID, toColumn: toColumnID, toPosition: toPosition, expectedVersion: expectedVersion)
+        }
+        let storeCommand = Command(
+            room: id, actor: actor, requestKey: key, correlationID: command.requestID, kind: kind,
+            time: WallClock.nowMillis())
+        return await withCheckedContinuation { continuation in
+            queue.append(Pending(command: command, storeCommand: storeCommand, mentioned: mentioned, continuation: continuation))
+            if !committing {
+                committing = true
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    /// Commits the queue batch by batch; one batch in flight per room keeps seq order.
+    private func drain() async {
+        while !queue.isEmpty {
+            let batch = Array(queue.prefix(hub.configuration.maxCommitBatch))
+            queue.removeFirst(batch.count)
+            switch await hub.committer.commit(batch.map(\.storeCommand)) {
+            case .failure(let error):
+                hub.logger.warning("commit failed", metadata: ["room": "\(id)", "error": "\(error)"])
+                for pending in batch { pending.continuation.resume(returning: .failure(.storeUnavailable)) }
+            case .success(let outcomes):
+                for (pending, outcome) in zip(batch, outcomes) {
+                    if case .stored(let event) = outcome {
+                        await publish(event, excluding: pending.command.echo ? nil : pending.command.sender)
+                        if !pending.mentioned.isEmpty { notifyMentioned(pending, comment: event) }
+                    }
+                    pending.continuation.resume(returning: .success(outcome))
+                }
+            }
+        }
+        committing = false
+        retireIfIdle()
+    }
+
+    /// Delivers a stored event, after any earlier events this room has not published
+    /// (written by another process, such as `hubbub admin`): subscribers see every seq.
+    func publish(_ event: StoredEvent, excluding: SessionRef?) async {
+        if event.seq <= publishedSeq { return }
+        while event.seq > publishedSeq + 1 {
+            let missing = Int(event.seq - publishedSeq - 1)
+            guard let earlier = try? await hub.store.events(room: id, afterSeq: publishedSeq, limit: min(missing, 500)),
+                !earlier.isEmpty
+            else {
+                hub.logger.error("cannot fill a seq gap", metadata: ["room": "\(id)", "from": "\(publishedSeq + 1)", "to": "\(event.seq - 1)"])
+                break
+            }
+            for gap in earlier where gap.seq < event.seq { deliver(gap, excluding: nil) }
+        }
+        deliver(event, excluding: excluding)
+    }
+
+    private func deliver(_ event: StoredEvent, excluding: SessionRef?) {
+        guard event.seq > publishedSeq else { return }
+        publishedSeq = event.seq
+        track(event)
+        let frame = hub.textFrame(ServerMessage.event(event))
+        deliverToAll(.event(room: id, seq: event.seq, frame: frame), excluding: excluding)
+    }
+
+    /// Keeps the card titles and count the room answers from.
+    private func track(_ event: StoredEvent) {
+        guard event.type == StoredEvent.cardCreated,
+            case .object(let payload)? = JSONParser.parse(Array(event.payload.utf8)),
+            case .object(let card)? = payload["card"],
+            let cardID = card["id"]?.stringValue
+        else { return }
+        if cardTitles.updateValue(card["title"]?.stringValue ?? "", forKey: cardID) == nil { cardCount += 1 }
+    }
+
+    /// Sends `mention` to every live connection of each mentioned member (section 8.3).
+    private func notifyMentioned(_ pending: Pending, comment: StoredEvent) {
+        guard let project, case .comment(let cardID, let text) = pending.command.kind else { return }
+        let commentID = Self.commentID(of: comment)
+        let card = (id: cardID, title: cardTitles[cardID] ?? "")
+        let excerpt = Excerpt.make(text)
+        for member in pending.mentioned {
+            let refs = hub.users.sessions(of: member.userID)
+            if refs.isEmpty { continue }
+            let frame = hub.textFrame(ServerMessage.mention(
+                eventID: UUIDv7.make(unixMillis: comment.time), comment: comment, project: project, card: card,
+                commentID: commentID, excerpt: excerpt))
+            hub.deliver(.personal(frame: frame), to: refs)
+        }
+    }
+
+    static func commentID(of event: StoredEvent) -> String {
+        JSONParser.parse(Array(event.payload.utf8))?["comment_id"]?.stringValue ?? ""
+    }
+}

@@ -1,0 +1,130 @@
+import Logging
+import HubbubIO
+import HubbubJSON
+import HubbubPresence
+import HubbubStore
+
+/// One project's room: the actor that owns its presence, its subscribers and the order
+/// of its events.
+///
+/// It runs on one event loop (its executor), chosen by the room id, so delivering to that
+/// loop's sessions needs no thread hop, and each other loop gets one hop per message,
+/// never one per recipient. Commands are queued and committed in batches through the
+/// hub's ``GroupCommitter``; stored events are published in seq order, each encoded once.
+actor Room {
+    nonisolated let id: String
+    nonisolated let unownedExecutor: UnownedSerialExecutor
+    let hub: Hub
+
+    struct Subscriber {
+        var userID: String
+        var connID: String
+    }
+
+    struct Pending {
+        var command: RoomCommand
+        var storeCommand: Command
+        /// Mentioned members (comments), for the personal notifications after commit.
+        var mentioned: [MentionCandidateMember]
+        var continuation: CheckedContinuation<Result<CommandOutcome, ProtocolError>, Never>
+    }
+
+    var subscribers: [SessionRef: Subscriber] = [:]
+    /// Session keys per loop, rebuilt when subscribers change (nil: stale).
+    private var keysByLoop: [[UInt64]]?
+    var presence: PresenceRoom
+    var flushScheduled = false
+
+    // What the room knows of its project; loaded on first use, members refreshed per join.
+    var project: Project?
+    var members: [Member] = []
+    var cardTitles: [String: String] = [:]
+    var cardCount = 0
+    /// The seq of the newest event delivered to subscribers.
+    var publishedSeq: Int64 = 0
+    private var loadTask: Task<Void, any Error>?
+    private var loaded = false
+
+    var queue: [Pending] = []
+    var committing = false
+    private(set) var retired = false
+
+    init(id: String, loop: EventLoop, hub: Hub) {
+        self.id = id
+        self.unownedExecutor = loop.asUnownedSerialExecutor()
+        self.hub = hub
+        self.presence = PresenceRoom(configuration: hub.configuration.presence)
+    }
+
+    // MARK: Loading
+
+    /// Reads the project, its members and its board once; later calls wait for that read.
+    func ensureLoaded() async throws {
+        if loaded { return }
+        if let loadTask { return try await loadTask.value }
+        let task = Task { try await self.load() }
+        loadTask = task
+        do {
+            try await task.value
+        } catch {
+            loadTask = nil
+            throw error
+        }
+    }
+
+    private func load() async throws {
+        let store = hub.store
+        guard let board = try await store.board(projectID: id) else {
+            loaded = false
+            project = nil
+            return
+        }
+        project = try await store.project(id: id)
+        members = try await store.members(projectID: id)
+        cardTitles = [:]
+        for column in board.columns {
+            for card in column.cards { cardTitles[card.id] = card.title }
+        }
+        cardCount = cardTitles.count
+        publishedSeq = board.headSeq
+        loaded = project != nil
+    }
+
+    // MARK: Subscribers
+
+    func addSubscriber(_ ref: SessionRef, userID: String, connID: String) {
+        subscribers[ref] = Subscriber(userID: userID, connID: connID)
+        keysByLoop = nil
+    }
+
+    func removeSubscriber(_ ref: SessionRef) {
+        if subscribers.removeValue(forKey: ref) != nil { keysByLoop = nil }
+    }
+
+    /// Hands one encoded message to every subscriber (but `excluding`), one hop per loop.
+    func deliverToAll(_ delivery: Delivery, excluding: SessionRef? = nil) {
+        if keysByLoop == nil {
+            var table = Array(repeating: [UInt64](), count: hub.loops.count)
+            for ref in subscribers.keys { table[ref.loop].append(ref.key) }
+            keysByLoop = table
+        }
+        for (loop, keys) in keysByLoop!.enumerated() where !keys.isEmpty {
+            var filtered = keys
+            if let excluding, excluding.loop == loop { filtered.removeAll { $0 == excluding.key } }
+            if filtered.isEmpty { continue }
+            let recipients = filtered
+            hub.loops[loop].onLoop { $0.deliver(delivery, to: recipients) }
+        }
+    }
+
+    /// Leaves the hub's table when nothing is left to do, so idle projects cost nothing.
+    func retireIfIdle() {
+        guard !retired, subscribers.isEmpty, presence.isIdle, queue.isEmpty, !committing else { return }
+        retired = true
+        hub.rooms.retire(self)
+    }
+
+    func member(userID: String) -> Member? {
+        members.first { $0.userID == userID }
+    }
+}
