@@ -13,14 +13,15 @@ async def test_card_create_inserts_and_clamps(hubbub):
     bob = await connect_as(hub, "bob")
     await alice.join(APOLLO)
     await bob.join(APOLLO)
+    base = alice.rooms[APOLLO].head_seq
     cid = new_id()
     top = await alice.ok("card_create", id=cid, room=APOLLO, column_id="col_backlog", position=0, title="On top")
     card = top["card"]
     assert (card["column_id"], card["position"], card["title"], card["version"]) == ("col_backlog", 0, "On top", 1)
     assert card["created_at"] == card["updated_at"]
-    assert top["seq"] == 1
-    await bob.wait_seq(APOLLO, 1)
-    ev = bob.rooms[APOLLO].by_seq[1]
+    assert top["seq"] == base + 1
+    await bob.wait_seq(APOLLO, base + 1)
+    ev = bob.rooms[APOLLO].by_seq[base + 1]
     assert ev["type"] == "card.created" and ev["payload"]["card"] == card and ev["correlation_id"] == cid
     assert [c["id"] for c in bob.rooms[APOLLO].board["columns"][0]["cards"]] == [card["id"], "card_1", "card_2", "card_3"]
     # Past the end means last, with the actual position reported.
@@ -36,10 +37,10 @@ async def test_card_create_inserts_and_clamps(hubbub):
     assert err["details"]["field"] == "/title"
     assert err["details"]["limit_bytes"] == 500 and err["details"]["size_bytes"] == 502
     await alice.ok("card_create", room=APOLLO, column_id="col_done", position=0, title="é" * 250)
-    await alice.wait_seq(APOLLO, 4)
-    await bob.wait_seq(APOLLO, 4)
+    await alice.wait_seq(APOLLO, base + 4)
+    await bob.wait_seq(APOLLO, base + 4)
     fresh = await alice.ok("board", room=APOLLO)
-    assert fresh["head_seq"] == 4
+    assert fresh["head_seq"] == base + 4
     assert fresh["board"] == alice.rooms[APOLLO].board == bob.rooms[APOLLO].board
 
 
@@ -95,7 +96,7 @@ async def test_card_move_conflict_and_retry(hubbub):
     fresh = await bob.ok("board", room=APOLLO)
     assert fresh["head_seq"] == same["seq"]
     assert fresh["board"] == alice.rooms[APOLLO].board == bob.rooms[APOLLO].board
-    assert [e["seq"] for e in bob.rooms[APOLLO].events] == list(range(1, same["seq"] + 1))
+    assert [e["seq"] for e in bob.rooms[APOLLO].events] == list(range(bob.rooms[APOLLO].boundary + 1, same["seq"] + 1))
 
 
 async def test_echo_false_moves_keep_the_local_board_right(hubbub):
@@ -104,16 +105,17 @@ async def test_echo_false_moves_keep_the_local_board_right(hubbub):
     bob = await connect_as(hub, "bob")
     await alice.join(APOLLO)
     await bob.join(APOLLO)
+    base = alice.rooms[APOLLO].head_seq
     a = await alice.ok("card_create", room=APOLLO, column_id="col_done", position=0, title="quiet", echo=False)
     b = await bob.ok("card_move", room=APOLLO, card_id="card_3", to_column_id="col_done", to_position=0,
                      expected_version=1)
     c = await alice.ok("card_move", room=APOLLO, card_id=a["card"]["id"], to_column_id="col_backlog", to_position=0,
                        expected_version=1, echo=False)
     d = await bob.ok("comment", room=APOLLO, card_id="card_3", text="done")
-    assert [a["seq"], b["seq"], c["seq"], d["seq"]] == [1, 2, 3, 4]
-    await alice.wait_seq(APOLLO, 4)
-    await bob.wait_seq(APOLLO, 4)
-    assert sorted(alice.rooms[APOLLO].by_seq) == [2, 4]
+    assert [a["seq"], b["seq"], c["seq"], d["seq"]] == [base + 1, base + 2, base + 3, base + 4]
+    await alice.wait_seq(APOLLO, base + 4)
+    await bob.wait_seq(APOLLO, base + 4)
+    assert sorted(alice.rooms[APOLLO].by_seq) == [base + 2, base + 4]
     fresh = await alice.ok("board", room=APOLLO)
     assert fresh["board"] == alice.rooms[APOLLO].board == bob.rooms[APOLLO].board
 
@@ -127,6 +129,7 @@ async def test_concurrent_moves_from_many_clients_converge(hubbub):
     clients = [await connect_as(hub, u, label=f"{u}-{i}") for i, u in enumerate(users)]
     for c in clients:
         await c.join(APOLLO)
+    base = clients[0].rooms[APOLLO].head_seq
     # More cards, so that moves have something to shuffle.
     for i in range(6):
         await clients[0].ok("card_create", room=APOLLO, column_id=["col_backlog", "col_doing", "col_done"][i % 3],
@@ -154,7 +157,7 @@ async def test_concurrent_moves_from_many_clients_converge(hubbub):
 
     await asyncio.gather(*(mover(c, i) for i, c in enumerate(clients)))
     assert stats["acks"] > 0
-    head = 6 + stats["acks"]
+    head = base + 6 + stats["acks"]
     for c in clients:
         await c.wait_seq(APOLLO, head, timeout=10)
     watcher = await connect_as(hub, "carol", label="late")

@@ -55,18 +55,21 @@ async def test_resync_required_ahead_of_head(hubbub):
     hub = hubbub()
     alice = await connect_as(hub, "alice")
     await alice.join(APOLLO)
+    base = alice.rooms[APOLLO].head_seq
     for i in range(3):
         await alice.comment(APOLLO, "card_1", f"c{i}")
     await alice.ok("leave", room=APOLLO)
-    err = await alice.fail("join", "resync_required", room=APOLLO, since_seq=10)
+    err = await alice.fail("join", "resync_required", room=APOLLO, since_seq=base + 10)
     d = err["details"]
-    assert d["reason"] == "ahead_of_head" and d["head_seq"] == 3
-    assert 1 <= d["oldest_seq"] <= 4
+    assert d["reason"] == "ahead_of_head" and d["head_seq"] == base + 3
+    assert d["oldest_seq"] == 1  # nothing has been pruned
     # Not joined.
     await alice.fail("board", "not_joined", room=APOLLO)
     # The remedy: join without since_seq, with a fresh board as of its head.
+    err = await alice.fail("join", "resync_required", room=APOLLO, since_seq=base + 4)
+    assert err["details"]["reason"] == "ahead_of_head"
     res = await alice.join(APOLLO)
-    assert res["head_seq"] == 3 and "board" in res
+    assert res["head_seq"] == base + 3 and "board" in res
 
 
 async def test_resync_required_too_far_behind(hubbub):
@@ -76,15 +79,17 @@ async def test_resync_required_too_far_behind(hubbub):
     await alice.join(APOLLO)
     for i in range(5):
         await alice.comment(APOLLO, "card_1", f"c{i}")
-    for since in (0, 1):
+    head = alice.rooms[APOLLO].head_seq + 5
+    for since in (0, head - 5, head - 4):
         err = await bob.fail("join", "resync_required", room=APOLLO, since_seq=since)
         assert err["details"]["reason"] == "too_far_behind"
-        assert err["details"]["head_seq"] == 5
+        assert err["details"]["head_seq"] == head
+        assert err["details"]["oldest_seq"] == 1
     await bob.fail("board", "not_joined", room=APOLLO)
-    res = await bob.join(APOLLO, since_seq=2)  # exactly max_catchup_events missing: fine
-    assert res["head_seq"] == 5
-    await bob.wait_seq(APOLLO, 5)
-    assert [e["seq"] for e in bob.rooms[APOLLO].events] == [3, 4, 5]
+    res = await bob.join(APOLLO, since_seq=head - 3)  # exactly max_catchup_events missing: fine
+    assert res["head_seq"] == head
+    await bob.wait_seq(APOLLO, head)
+    assert [e["seq"] for e in bob.rooms[APOLLO].events] == [head - 2, head - 1, head]
 
 
 async def test_slow_consumer_is_closed_with_4000_and_catches_up(hubbub):
@@ -109,7 +114,7 @@ async def test_slow_consumer_is_closed_with_4000_and_catches_up(hubbub):
 
     await asyncio.gather(*(flood(w) for w in writers))
     head = max(a["seq"] for a in acks)
-    assert head == 240
+    assert head == slow.rooms[APOLLO].boundary + 240
     slow.resume_reading()
     code, reason = await slow.wait_closed(10)
     assert code == 4000, f"expected close 4000 (slow consumer), got {code} {reason!r}"
@@ -139,6 +144,7 @@ async def test_acked_comments_survive_kill_9(hubbub, tmp_path):
     hub = hubbub(data_dir=data_dir)
     alice = await connect_as(hub, "alice")
     await alice.join(APOLLO)
+    base = alice.rooms[APOLLO].head_seq
     pend = [await alice.send({"type": "comment", "id": new_id(), "room": APOLLO, "card_id": "card_1",
                               "text": f"durable {i}"}) for i in range(40)]
     acks = []
@@ -152,9 +158,9 @@ async def test_acked_comments_survive_kill_9(hubbub, tmp_path):
     await alice.wait_closed(5)
     hub2 = hubbub(data_dir=data_dir, seed=False)
     back = await connect_as(hub2, "alice", label="alice-after-restart")
-    res = await back.join(APOLLO, since_seq=0)
-    assert res["head_seq"] == move["seq"] == 41
-    await back.wait_seq(APOLLO, 41)
+    res = await back.join(APOLLO, since_seq=base)
+    assert res["head_seq"] == move["seq"] == base + 41
+    await back.wait_seq(APOLLO, base + 41)
     events = back.rooms[APOLLO].events
     for (result, cmd), ev in zip(acks, events):
         assert (ev["seq"], ev["event_id"]) == (result["seq"], result["event_id"])
@@ -164,4 +170,4 @@ async def test_acked_comments_survive_kill_9(hubbub, tmp_path):
     result, cmd = acks[7]
     assert await back.ok("comment", id=cmd["id"], room=APOLLO, card_id="card_1", text=cmd["text"]) == result
     nxt = await back.comment(APOLLO, "card_1", "after the restart")
-    assert nxt["seq"] == 42
+    assert nxt["seq"] == base + 42

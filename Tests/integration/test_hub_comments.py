@@ -20,46 +20,48 @@ async def test_comment_reaches_every_connection_of_the_room_including_the_sender
     dan = await connect_as(hub, "dan")  # connected, joined nowhere
     for c in (tab1, tab2, bob, carol):
         await c.join(APOLLO)
+    base = tab1.rooms[APOLLO].head_seq
     cmd_id = new_id()
     result = await tab1.ok("comment", id=cmd_id, room=APOLLO, card_id="card_1", text="Hello room")
-    assert result["seq"] == 1 and result["mentions"] == []
+    assert result["seq"] == base + 1 and result["mentions"] == []
     for c in (tab1, tab2, bob, carol):
-        await c.wait_seq(APOLLO, 1)
-        ev = event_at(c, APOLLO, 1)
+        await c.wait_seq(APOLLO, base + 1)
+        ev = event_at(c, APOLLO, base + 1)
         assert ev["type"] == "comment.created"
         assert ev["event_id"] == result["event_id"]
         assert ev["actor"] == {"user_id": "u_alice", "name": "Alice Adams"}
         assert ev["correlation_id"] == cmd_id
         assert ev["payload"] == {"comment_id": result["comment_id"], "card_id": "card_1", "text": "Hello room",
                                  "mentions": []}
-        assert ev["time"] == event_at(tab1, APOLLO, 1)["time"]
+        assert ev["time"] == event_at(tab1, APOLLO, base + 1)["time"]
         parse_time(ev["time"])
     await dan.expect_none(lambda m: m["type"] == "comment.created", within=0.2)
 
     # echo: false: every connection but the sending one gets the event.
     quiet = await tab1.ok("comment", room=APOLLO, card_id="card_2", text="quietly", echo=False)
-    assert quiet["seq"] == 2
+    assert quiet["seq"] == base + 2
     for c in (tab2, bob, carol):
-        await c.wait_seq(APOLLO, 2)
-        assert event_at(c, APOLLO, 2)["event_id"] == quiet["event_id"]
+        await c.wait_seq(APOLLO, base + 2)
+        assert event_at(c, APOLLO, base + 2)["event_id"] == quiet["event_id"]
     # The sender's stream continues after the ack's seq without a gap.
     loud = await bob.ok("comment", room=APOLLO, card_id="card_2", text="and loudly")
-    assert loud["seq"] == 3
-    await tab1.wait_seq(APOLLO, 3)
-    assert 2 not in tab1.rooms[APOLLO].by_seq
-    assert [e["seq"] for e in tab1.rooms[APOLLO].events] == [1, 3]
+    assert loud["seq"] == base + 3
+    await tab1.wait_seq(APOLLO, base + 3)
+    assert base + 2 not in tab1.rooms[APOLLO].by_seq
+    assert [e["seq"] for e in tab1.rooms[APOLLO].events] == [base + 1, base + 3]
 
 
 async def test_comment_validation_errors(hubbub):
     hub = hubbub()
     alice = await connect_as(hub, "alice")
     await alice.join(APOLLO)
+    base = alice.rooms[APOLLO].head_seq
     # 3334 euro signs: 3334 code points but 10002 UTF-8 bytes, over the 10000-byte limit.
     err = await alice.fail("comment", "too_large", room=APOLLO, card_id="card_1", text="€" * 3334, validate=False)
     assert err["details"]["field"] == "/text"
     assert err["details"]["limit_bytes"] == 10000 and err["details"]["size_bytes"] == 10002
     exact = await alice.comment(APOLLO, "card_1", "€" * 3333 + "a")  # exactly 10000 bytes
-    assert exact["seq"] == 1
+    assert exact["seq"] == base + 1
     err = await alice.fail("comment", "bad_request", room=APOLLO, card_id="card_1", text=" \n\t\u3000 ")
     assert err["details"]["reason"] == "blank"
     err = await alice.fail("comment", "not_found", room=APOLLO, card_id="card_nope", text="where?")
@@ -68,8 +70,8 @@ async def test_comment_validation_errors(hubbub):
     assert err["details"]["field"] == "/card_id"
     # Errors consumed no seq.
     after = await alice.comment(APOLLO, "card_1", "next")
-    assert after["seq"] == 2
-    await alice.wait_seq(APOLLO, 2)
+    assert after["seq"] == base + 2
+    await alice.wait_seq(APOLLO, base + 2)
 
 
 async def test_comment_byte_limit_is_configurable(hubbub):
@@ -201,7 +203,7 @@ async def test_idempotent_retry_returns_the_same_ack_and_no_second_event(hubbub)
     for c in (tab1, tab2, bob):
         await c.wait_seq(APOLLO, bobs["seq"])
         events = c.rooms[APOLLO].events
-        assert [e["seq"] for e in events] == list(range(1, bobs["seq"] + 1))
+        assert [e["seq"] for e in events] == list(range(c.rooms[APOLLO].boundary + 1, bobs["seq"] + 1))
         assert len([e for e in events if e["correlation_id"] == cid]) == 2  # alice's once, bob's once
         assert len([e for e in events if e["correlation_id"] == cid2]) == 1
     # The retry did not notify again.
@@ -214,8 +216,9 @@ async def test_errors_are_not_remembered_for_idempotency(hubbub):
     hub = hubbub()
     alice = await connect_as(hub, "alice")
     await alice.join(APOLLO)
+    base = alice.rooms[APOLLO].head_seq
     cid = new_id()
     await alice.fail("comment", "not_found", id=cid, room=APOLLO, card_id="card_missing", text="first try")
     ok = await alice.ok("comment", id=cid, room=APOLLO, card_id="card_1", text="second try")
-    assert ok["seq"] == 1
+    assert ok["seq"] == base + 1
     assert await alice.ok("comment", id=cid, room=APOLLO, card_id="card_1", text="second try") == ok
