@@ -20,7 +20,7 @@ extension HubSession {
         guard let ref, let identity else { return }
         let hub = hub
         let connID = connID
-        let state = presence.map(PresenceValue.init(json:)) ?? .emptyObject
+        let state = presence.map(PresenceValue.init(json:))
         // The link exists before the room knows the session, so nothing delivered is missed.
         nextLinkEpoch += 1
         let epoch = nextLinkEpoch

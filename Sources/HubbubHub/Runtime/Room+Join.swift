@@ -10,7 +10,7 @@ extension Room {
     /// The subscriber is registered before the boundary is read, so every event after
     /// `headSeq` reaches the session; the session drops what is at or below it.
     func join(
-        _ ref: SessionRef, identity: Identity, connID: String, sinceSeq: Int64?, state: PresenceValue
+        _ ref: SessionRef, identity: Identity, connID: String, sinceSeq: Int64?, state: PresenceValue?
     ) async -> JoinOutcome {
         if retired { return .retired }
         let store = hub.store
@@ -46,9 +46,12 @@ extension Room {
             replayAfter = since
         }
         let presenceState: [UInt8]
+        // A join without `presence` keeps the state of a meta held for this connection
+        // (a resumed connection, section 7.4), else starts from `{}`.
+        let initial = state ?? presence.presence(of: identity.userID)?.meta(connID: connID)?.state ?? .emptyObject
         switch presence.join(
             userID: identity.userID, name: identity.name, username: member.username, connID: connID,
-            state: state, joinedAt: WallClock.nowMillis(), now: MonotonicClock.now())
+            state: initial, joinedAt: WallClock.nowMillis(), now: MonotonicClock.now())
         {
         case .tooLarge(let bytes):
             return .failed(.tooLarge(
