@@ -100,13 +100,15 @@ async def test_slow_consumer_is_closed_with_4000_and_catches_up(hubbub):
     for w in writers:
         await w.join(APOLLO)
     slow.pause_reading()
-    text = "flood " + "x" * 3000
+    # About 5.4 MB: more than the server's socket buffer can hold (up to net.ipv4.tcp_wmem's
+    # 4 MiB) plus the 64 KiB send queue.
+    text = "flood " + "x" * 9000
     acks = []
 
     async def flood(w):
         for _ in range(8):
             pend = [await w.send({"type": "comment", "id": new_id(), "room": APOLLO, "card_id": "card_1",
-                                  "text": text}) for _ in range(10)]
+                                  "text": text}) for _ in range(25)]
             for p in pend:
                 reply = await w.reply(p, timeout=10)
                 assert reply["type"] == "ack", reply
@@ -114,7 +116,7 @@ async def test_slow_consumer_is_closed_with_4000_and_catches_up(hubbub):
 
     await asyncio.gather(*(flood(w) for w in writers))
     head = max(a["seq"] for a in acks)
-    assert head == slow.rooms[APOLLO].boundary + 240
+    assert head == slow.rooms[APOLLO].boundary + 600
     slow.resume_reading()
     code, reason = await slow.wait_closed(10)
     assert code == 4000, f"expected close 4000 (slow consumer), got {code} {reason!r}"
@@ -171,3 +173,32 @@ async def test_acked_comments_survive_kill_9(hubbub, tmp_path):
     assert await back.ok("comment", id=cmd["id"], room=APOLLO, card_id="card_1", text=cmd["text"]) == result
     nxt = await back.comment(APOLLO, "card_1", "after the restart")
     assert nxt["seq"] == base + 42
+
+
+async def test_catch_up_is_flow_controlled(hubbub):
+    """Replayed events are read from the store as the client consumes them (README 10):
+    a catch-up larger than the send queue must not close the client, even one that
+    stops reading for a while."""
+    hub = hubbub(max_send_queue="64KiB")
+    bob = await connect_as(hub, "bob")
+    await bob.join(APOLLO)
+    base = bob.rooms[APOLLO].head_seq
+    for _ in range(6):
+        pend = [await bob.send({"type": "comment", "id": new_id(), "room": APOLLO, "card_id": "card_1",
+                                "text": "y" * 9000}) for _ in range(10)]
+        for p in pend:
+            assert (await bob.reply(p))["type"] == "ack"
+    head = base + 60  # about 560 KB to replay, nine times the send queue
+    for label, pause in (("reader", 0), ("pauser", 1.0)):
+        c = await HubClient.open(hub.base, token_for("alice"), label=label, rcvbuf=4096)
+        p = await c.send({"type": "join", "id": new_id(), "room": APOLLO, "since_seq": base})
+        assert (await c.reply(p))["result"]["head_seq"] == head
+        if pause:
+            c.pause_reading()
+            await asyncio.sleep(pause)
+            c.resume_reading()
+        try:
+            await c.wait_seq(APOLLO, head, timeout=10)
+        except AssertionError:
+            raise AssertionError(f"{label}: the catch-up stopped at seq {c.rooms[APOLLO].last_seq} of {head}; "
+                                 f"closed {c.close_code} {c.close_reason!r}") from None

@@ -52,6 +52,41 @@ async def test_two_tabs_are_one_user(hubbub):
     assert set(bob.rooms[APOLLO].presence) == {"u_bob"}
 
 
+async def test_presence_state_is_the_whole_room_even_within_a_batch_window(hubbub):
+    """presence_state is the room's whole presence, including users whose join is
+    still waiting for the next batched diff (README 4 `presence_state`, 7.2)."""
+    hub = hubbub(presence_batch_window="300ms")
+    joined = []
+    for name in ("alice", "bob", "carol", "dan"):
+        cl = await connect_as(hub, name)
+        await cl.join(APOLLO)
+        joined.append(cl)
+        state = cl.rooms[APOLLO].join_presence_state
+        want = {f"u_{n.label}": [n.conn_id] for n in joined}
+        got = {u: conn_ids(e) for u, e in state["presences"].items()}
+        assert got == want, f"{name} joined and got presence_state {got}, the room holds {want}"
+
+
+async def test_presence_state_of_a_joiner_counts_the_joiner(hubbub):
+    """The joiner that takes the room over presence_full_max_users gets a counts-mode
+    presence_state (a full one would list more users than full mode allows), and in
+    counts mode the joiner's state includes the joiner in its totals (README 7.5)."""
+    hub = hubbub(presence_full_max_users=1, presence_full_min_users=0)
+    first = await connect_as(hub, "alice")
+    await first.join(APOLLO)
+    await asyncio.sleep(0.2)
+    problems = []
+    for n, name in enumerate(("bob", "carol", "dan"), start=2):
+        cl = await connect_as(hub, name)
+        await cl.join(APOLLO)
+        state = cl.rooms[APOLLO].join_presence_state
+        got = (state["mode"], state.get("total_users"), state.get("total_connections"))
+        if got != ("counts", n, n):
+            problems.append(f"{name} joined as user {n}: presence_state {got}, want ('counts', {n}, {n})")
+        await asyncio.sleep(0.2)
+    assert not problems, "\n".join(problems)
+
+
 async def test_grace_period_hides_a_short_drop_and_ends_with_a_leave(hubbub):
     hub = hubbub(presence_grace="1s")
     bob = await connect_as(hub, "bob")
@@ -159,15 +194,16 @@ async def test_counts_mode_and_the_roster(hubbub):
         name = f"big{i:02d}"
         c[i] = await connect_as(hub, name)
         await c[i].join(room)
+        await asyncio.sleep(0.1)  # past the batch window (see test_presence_state_is_the_whole_room...)
         assert c[i].rooms[room].presence_mode == "full"
-    assert set(c[3].rooms[room].presence) == {"u_big01", "u_big02", "u_big03"}
+    await c[3].until(lambda: set(c[3].rooms[room].presence) == {"u_big01", "u_big02", "u_big03"}, 1,
+                     "big03 to see all three users")
     # Full mode roster works too.
     page = await c[1].ok("presence_roster", room=room)
     assert sorted(page["presences"]) == ["u_big01", "u_big02", "u_big03"] and page["next_cursor"] is None
     # The fourth user takes the room over presence_full_max_users: counts mode for everyone.
     c[4] = await connect_as(hub, "big04")
     await c[4].join(room)
-    assert c[4].rooms[room].join_presence_state["mode"] == "counts"
     await c[4].until(lambda: c[4].rooms[room].counts == (4, 4), 1, "counts 4/4")
     for i in (1, 2, 3):
         s = await c[i].wait_for(lambda m: m["type"] == "presence_state" and m["mode"] == "counts",
@@ -175,7 +211,7 @@ async def test_counts_mode_and_the_roster(hubbub):
         assert (s["total_users"], s["total_connections"]) == (4, 4), s
     c[5] = await connect_as(hub, "big05")
     await c[5].join(room)
-    assert c[5].rooms[room].counts == (5, 5)
+    await c[5].until(lambda: c[5].rooms[room].counts == (5, 5), 1, "counts 5/5")
     for i in (1, 2, 3, 4):
         await c[i].wait_for(lambda m: m["type"] == "presence_diff" and m["mode"] == "counts" and
                             (m["total_users"], m["total_connections"]) == (5, 5), what="counts diff 5/5")
@@ -185,6 +221,9 @@ async def test_counts_mode_and_the_roster(hubbub):
         await c[i].wait_for(lambda m: m["type"] == "presence_diff" and m["mode"] == "counts" and
                             (m["total_users"], m["total_connections"]) == (5, 6), what="counts diff 5/6")
     # Updates are accepted and announced to nobody; the totals do not change.
+    await asyncio.sleep(0.1)
+    for cl in c.values():
+        cl.consume_all()
     await c[1].ok("presence_update", room=room, state={"hand": "raised"})
     for i in (1, 2, 3, 4, 5):
         await c[i].expect_none(lambda m: m["type"] in ("presence_diff", "presence_state"), within=0.3 if i == 1 else 0)

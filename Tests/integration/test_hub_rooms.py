@@ -93,6 +93,7 @@ async def test_leave_ends_events_and_presence_at_once(hubbub):
     await alice.join(APOLLO)
     await bob.wait_for(lambda m: m["type"] == "presence_diff" and "u_alice" in m["joins"], what="alice joins")
     assert await alice.ok("leave", room=APOLLO) == {"room": APOLLO}
+    alice.consume_all()
     diff = await bob.wait_for(lambda m: m["type"] == "presence_diff" and "u_alice" in m["leaves"], timeout=1.5,
                               what="alice leaves at once, without grace")
     assert diff["leaves"]["u_alice"]["metas"][0]["conn_id"] == alice.conn_id
