@@ -43,6 +43,7 @@ def test_bad_token_on_the_upgrade_is_refused_with_401(hubbub, via):
         (mint_token("u_alice", "Alice Adams", exp=int(now) - 5, iat=int(now) - 100), "expired"),
         ("not-a-jwt", "malformed"),
         (mint_token("u_alice", None), "missing_claim"),
+        (mint_token("u_alice", "Alice Adams", nbf=int(now) + 120), "not_yet_valid"),
     ]
     problems = []
     for token, reason in cases:
@@ -55,6 +56,22 @@ def test_bad_token_on_the_upgrade_is_refused_with_401(hubbub, via):
             assert doc["error"].get("reason") == reason, f"reason {doc['error'].get('reason')!r}, want {reason!r}"
         except AssertionError as e:
             problems.append(f"{reason} token: {str(e)[:300]}")
+    assert not problems, "\n".join(problems)
+
+
+async def test_token_time_claims_leeway(hubbub):
+    """README 1.4: `exp` has no leeway (just expired is refused, see the 401 test);
+    `nbf` is honoured with 60 s leeway, so a token valid 45 s from now is accepted."""
+    hub = hubbub()
+    now = int(time.time())
+    c = await HubClient.open(hub.base, mint_token("u_alice", "Alice Adams", nbf=now + 45), label="nbf+45")
+    assert c.user["user_id"] == "u_alice"
+    problems = []
+    for exp in (now - 1, now - 20):
+        status, headers, body = http_upgrade(
+            hub.port, headers={"Authorization": f"Bearer {mint_token('u_alice', 'Alice Adams', exp=exp, iat=now - 60)}"})
+        if status != 401:
+            problems.append(f"a token that expired {now - exp} s ago got HTTP {status}, not 401")
     assert not problems, "\n".join(problems)
 
 
