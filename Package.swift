@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "hubbub-load",
             dependencies: [
-                "HubbubIO", "HubbubHTTP", "HubbubWebSocket",
+                "HubbubIO", "HubbubHTTP", "HubbubWebSocket", "HubbubAuth", "HubbubJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
