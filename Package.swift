@@ -41,6 +41,13 @@ let package = Package(
         // Storage: the Store protocol and its embedded SQLite implementation.
         .target(name: "HubbubStore", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
 
+        // The production store: PostgreSQL through libpq, behind the same Store protocol.
+        .target(
+            name: "HubbubPostgres",
+            dependencies: ["CLibPQ", "HubbubStore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
         // The data plane: io_uring and epoll event loops.
         .target(
             name: "HubbubIO",
@@ -73,7 +80,7 @@ let package = Package(
             name: "hubbub",
             dependencies: [
                 "HubbubServer", "HubbubIO", "HubbubHTTP", "HubbubWebSocket", "HubbubAuth",
-                "HubbubHub", "HubbubStore", "HubbubJSON",
+                "HubbubHub", "HubbubStore", "HubbubJSON", "HubbubPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -100,7 +107,7 @@ let package = Package(
         ),
         .testTarget(name: "HubbubAuthTests", dependencies: ["HubbubAuth"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubPresenceTests", dependencies: ["HubbubPresence"], swiftSettings: swiftSettings),
-        .testTarget(name: "HubbubStoreTests", dependencies: ["HubbubStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "HubbubStoreTests", dependencies: ["HubbubStore", "HubbubPostgres"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubIOTests", dependencies: ["HubbubIO"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HubbubServerTests",

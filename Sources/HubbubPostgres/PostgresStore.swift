@@ -1,0 +1,1 @@
+// Placeholder: the PostgreSQL store is being written (issue 4).
