@@ -1,4 +1,4 @@
-import Foundation
+import HubbubHub
 import HubbubJSON
 import HubbubStore
 
@@ -92,15 +92,7 @@ enum AdminJSON {
 
     /// `{"id","column_id","position","title","version","created_at","updated_at"}`
     private static func card(_ card: Card, to json: inout JSONOutput) {
-        json.beginObject()
-        json.member("id", card.id)
-        json.member("column_id", card.columnID)
-        json.member("position", card.position)
-        json.member("title", card.title)
-        json.member("version", card.version)
-        json.member("created_at", time(card.createdAt))
-        json.member("updated_at", time(card.updatedAt))
-        json.endObject()
+        WireJSON.writeCard(card, to: &json)
     }
 
     private static func column(
@@ -116,8 +108,7 @@ enum AdminJSON {
 
     /// RFC 3339 in UTC with milliseconds, as the protocol writes times.
     static func time(_ unixMillis: Int64) -> String {
-        let date = Date(timeIntervalSince1970: Double(unixMillis) / 1000)
-        return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        RFC3339.format(unixMillis: unixMillis)
     }
 
     private static func text(_ json: JSONOutput) -> String {

@@ -13,6 +13,16 @@ extension Room {
         _ ref: SessionRef, identity: Identity, connID: String, sinceSeq: Int64?, state: PresenceValue?
     ) async -> JoinOutcome {
         if retired { return .retired }
+        let outcome = await admit(ref, identity: identity, connID: connID, sinceSeq: sinceSeq, state: state)
+        // A refused join leaves nothing behind: a room nobody is in goes (so a project
+        // created later is read afresh).
+        if case .failed = outcome { retireIfIdle() }
+        return outcome
+    }
+
+    private func admit(
+        _ ref: SessionRef, identity: Identity, connID: String, sinceSeq: Int64?, state: PresenceValue?
+    ) async -> JoinOutcome {
         let store = hub.store
         do {
             try await ensureLoaded()

@@ -58,18 +58,20 @@ actor Room {
 
     // MARK: Loading
 
-    /// Reads the project, its members and its board once; later calls wait for that read.
+    /// Reads the project, its members and its board once; concurrent callers share the
+    /// read. A failed read, or a project that does not exist (yet), is tried again by the
+    /// next caller.
     func ensureLoaded() async throws {
         if loaded { return }
-        if let loadTask { return try await loadTask.value }
-        let task = Task { try await self.load() }
-        loadTask = task
-        do {
-            try await task.value
-        } catch {
-            loadTask = nil
-            throw error
+        let task: Task<Void, any Error>
+        if let loadTask {
+            task = loadTask
+        } else {
+            task = Task { try await self.load() }
+            loadTask = task
         }
+        defer { if !loaded { loadTask = nil } }
+        try await task.value
     }
 
     private func load() async throws {

@@ -1,8 +1,10 @@
 import HubbubJSON
 import HubbubStore
 
-extension ServerMessage {
-    static func writeCard(_ card: Card, to out: inout JSONOutput) {
+/// The wire form of the store's records, shared with tools that print them (`hubbub admin`).
+public enum WireJSON {
+    /// A card as protocol/schemas/common.json defines it.
+    public static func writeCard(_ card: Card, to out: inout JSONOutput) {
         out.beginObject()
         out.member("id", card.id)
         out.member("column_id", card.columnID)
@@ -12,6 +14,12 @@ extension ServerMessage {
         out.member("created_at", RFC3339.format(unixMillis: card.createdAt))
         out.member("updated_at", RFC3339.format(unixMillis: card.updatedAt))
         out.endObject()
+    }
+}
+
+extension ServerMessage {
+    static func writeCard(_ card: Card, to out: inout JSONOutput) {
+        WireJSON.writeCard(card, to: &out)
     }
 
     static func writeBoard(_ board: Board, to out: inout JSONOutput) {
