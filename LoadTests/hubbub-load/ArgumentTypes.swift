@@ -7,6 +7,8 @@ enum LoadMode: String, CaseIterable, Sendable, ExpressibleByArgument {
     case echo
     /// Only hold the connections open (for measuring the server's memory per connection).
     case idle
+    /// Speak `hubbub.v1` at `/ws`: join rooms, publish comments, time their fan-out.
+    case hub
 }
 
 /// The client's I/O backend on the command line (the same words as `hubbub serve --io`).

@@ -15,6 +15,8 @@ final class ClientConnection: ConnectionHandler {
     }
 
     let worker: LoopWorker
+    /// The connection's number in the run, 0..<connections.
+    let index: Int
     var state = State.connecting
     /// Set once the TCP connection is up, cleared when it is gone.
     var connection: Connection?
@@ -37,9 +39,15 @@ final class ClientConnection: ConnectionHandler {
     var closeRequested = false
     /// An error on this connection was already counted; its close is not counted again.
     var failureCounted = false
+    /// `--mode hub`: the `hubbub.v1` session (`ClientConnection+Hub.swift`).
+    var hub: HubClientState?
 
-    init(worker: LoopWorker) {
+    init(worker: LoopWorker, index: Int) {
         self.worker = worker
+        self.index = index
+        if let settings = worker.settings.hub {
+            hub = HubClientState(index: index, settings: settings)
+        }
     }
 
     var stats: LoopStats { worker.stats }
@@ -52,7 +60,13 @@ final class ClientConnection: ConnectionHandler {
         let key = worker.makeKey()
         let settings = worker.settings
         handshake = ClientHandshake(key: key, subprotocol: settings.subprotocol)
-        connection.send(ByteChunk(ClientHandshake.request(target: settings.target, key: key, subprotocol: settings.subprotocol)))
+        var headers: [String] = []
+        if let hubSettings = settings.hub {
+            headers.append("Authorization: Bearer \(HubToken.mint(for: index, settings: hubSettings))")
+        }
+        let request = ClientHandshake.request(
+            target: settings.target, key: key, subprotocol: settings.subprotocol, extraHeaders: headers)
+        connection.send(ByteChunk(request))
     }
 
     func connection(_ connection: Connection, didRead bytes: UnsafeRawBufferPointer) {
@@ -88,6 +102,7 @@ final class ClientConnection: ConnectionHandler {
             break
         }
         state = .closed
+        if wasConnected { hubConnectionClosed() }
         let unanswered = outstanding
         outstanding = 0
         if wasConnected {
@@ -154,7 +169,11 @@ final class ClientConnection: ConnectionHandler {
         for action in actions {
             switch action {
             case .deliver(let message):
-                didReceive(message, on: connection)
+                if hub != nil {
+                    hubDidReceive(message, on: connection)
+                } else {
+                    didReceive(message, on: connection)
+                }
             case .send(let bytes):
                 connection.sendIgnoringLimit(ByteChunk(bytes))
             case .closeSocket:

@@ -40,8 +40,9 @@ struct ClientHandshake {
         return Base64.encode(bytes)
     }
 
-    /// The upgrade request for `target`.
-    static func request(target: WebSocketURL, key: String, subprotocol: String?) -> [UInt8] {
+    /// The upgrade request for `target`, with `extraHeaders` (`Name: value`, e.g. an
+    /// `Authorization` field) after the WebSocket ones.
+    static func request(target: WebSocketURL, key: String, subprotocol: String?, extraHeaders: [String] = []) -> [UInt8] {
         var text = "GET \(target.requestTarget) HTTP/1.1\r\n"
         text += "Host: \(target.hostHeader)\r\n"
         text += "Upgrade: websocket\r\n"
@@ -49,6 +50,7 @@ struct ClientHandshake {
         text += "Sec-WebSocket-Key: \(key)\r\n"
         text += "Sec-WebSocket-Version: 13\r\n"
         if let subprotocol { text += "Sec-WebSocket-Protocol: \(subprotocol)\r\n" }
+        for header in extraHeaders { text += header + "\r\n" }
         text += "User-Agent: hubbub-load\r\n\r\n"
         return Array(text.utf8)
     }

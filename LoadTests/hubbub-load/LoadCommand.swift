@@ -9,19 +9,22 @@ import Logging
 struct LoadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hubbub-load",
-        abstract: "Open many WebSocket connections, time echoed messages, and measure the server.",
+        abstract: "Open many WebSocket connections, time echoed messages or hub events, and measure the server.",
         discussion: """
             Phases: connect (at most --connect-concurrency connects and handshakes in \
             flight), measure for --duration (echo: timestamped binary messages, closed \
-            loop or --rate per connection; idle: nothing), then close every connection \
-            with a 1000 closing handshake. With --server-pid the server's RSS and CPU are \
-            read from /proc. Exit status 1 when fewer than --connections connected or any \
-            error occurred. Ctrl-C ends the current phase early and still reports.
+            loop or --rate per connection; idle: nothing; hub: hubbub.v1 at /ws, every \
+            connection joins room i % --rooms, publishers send comments and everyone times \
+            their fan-out), then close every connection with a 1000 closing handshake. With \
+            --server-pid the server's RSS and CPU are read from /proc. Exit status 1 when \
+            fewer than --connections connected or any error occurred (hub: also any event \
+            lost, duplicated or out of order). Ctrl-C ends the current phase early and still \
+            reports. --seed-file writes the seed document for `hubbub admin seed` and exits.
             """
     )
 
-    @Option(help: "Server endpoint, ws://HOST:PORT/PATH (an echo endpoint for --mode echo).")
-    var url: String
+    @Option(help: "Server endpoint, ws://HOST:PORT/PATH (an echo endpoint for --mode echo, /ws for --mode hub).")
+    var url: String?
 
     @Option(help: "Connections to open.")
     var connections = 1000
@@ -32,13 +35,16 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Write the results to this file as JSON.")
     var json: String?
 
-    @Option(help: "echo: send messages and time their echoes; idle: only hold the connections.")
+    @Option(help: "echo: send messages and time their echoes; idle: only hold the connections; hub: the hubbub.v1 scenario.")
     var mode: LoadMode = .echo
 
     @Option(help: "Bytes per message, at least 16 (send time and sequence number, then filler).")
     var messageSize = 64
 
-    @Option(help: "Messages per second per connection; 0 = closed loop, one message in flight per connection.")
+    @Option(help: """
+        Messages per second per connection; 0 = closed loop, one message in flight per connection. \
+        Hub mode: comments per second per room (across its publishers); 0 = as fast as acks allow, one in flight per publisher.
+        """)
     var rate: Double = 0
 
     @Option(help: "Client event loops (threads).")
@@ -56,14 +62,48 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Seconds allowed for all connections to come up; the rest count as errors.")
     var connectTimeout: Double = 30
 
-    @Option(help: "Offer this subprotocol in Sec-WebSocket-Protocol.")
+    @Option(help: "Offer this subprotocol in Sec-WebSocket-Protocol (hub mode: hubbub.v1 unless given).")
     var subprotocol: String?
+
+    @Option(help: "Hub mode: rooms; connection i joins room i % rooms as user i.")
+    var rooms = 1
+
+    @Option(help: "Hub mode: publishers per room (the room's first connections).")
+    var publishersPerRoom = 1
+
+    @Option(help: "Hub mode: the server's HS256 secret (hubbub serve --jwt-secret), to mint each user's token.")
+    var jwtSecret: String?
+
+    @Option(help: "Hub mode: room (project) ids are this prefix and the room number.")
+    var projectPrefix = "lt_"
+
+    @Option(help: "Hub mode: user ids (and usernames) are this prefix and the connection number.")
+    var userPrefix = "lu_"
+
+    @Option(help: "Write the seed document for `hubbub admin seed` (rooms, members, col_0 with card_0) to this file and exit.")
+    var seedFile: String?
+
+    @Flag(help: "Hub mode: read every server message with the full JSON parser instead of the targeted scan.")
+    var hubFullParse = false
 
     @Flag(help: "No progress lines on stderr.")
     var quiet = false
 
     func validate() throws {
         guard connections >= 1 else { throw ValidationError("--connections must be at least 1") }
+        guard rooms >= 1, rooms <= connections else { throw ValidationError("--rooms must be between 1 and --connections") }
+        guard publishersPerRoom >= 0 else { throw ValidationError("--publishers-per-room must not be negative") }
+        for (flag, prefix) in [("--project-prefix", projectPrefix), ("--user-prefix", userPrefix)] {
+            let forbidden: Set<UInt8> = [UInt8(ascii: "\""), UInt8(ascii: "\\")]
+            guard !prefix.isEmpty, prefix.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !forbidden.contains($0) }) else {
+                throw ValidationError("\(flag) must be visible ASCII without quotes or backslashes")
+            }
+        }
+        if seedFile != nil { return }  // writes the file and exits: nothing else is needed
+        guard let url else { throw ValidationError("--url is required (unless --seed-file)") }
+        if mode == .hub {
+            guard let jwtSecret, !jwtSecret.isEmpty else { throw ValidationError("--mode hub needs --jwt-secret") }
+        }
         guard duration.isFinite, duration > 0 else { throw ValidationError("--duration must be a positive number of seconds") }
         guard messageSize >= LoadSettings.minMessageSize, messageSize <= LoadSettings.maxMessageSize else {
             throw ValidationError("--message-size must be between \(LoadSettings.minMessageSize) and \(LoadSettings.maxMessageSize) bytes")
@@ -102,6 +142,12 @@ struct LoadCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
+        if let seedFile {
+            try HubSeed.write(hubSettings(), to: seedFile)
+            print("wrote \(seedFile): \(rooms) room(s) \(projectPrefix)0..\(projectPrefix)\(rooms - 1), "
+                + "\(connections) member(s) \(userPrefix)0..\(userPrefix)\(connections - 1)")
+            return
+        }
         let settings = try makeSettings()
 
         let limit = FileDescriptorLimit.raise()
@@ -127,7 +173,7 @@ struct LoadCommand: AsyncParsableCommand {
 
     private func makeSettings() throws -> LoadSettings {
         LoadSettings(
-            target: try WebSocketURL(parsing: url),
+            target: try WebSocketURL(parsing: url ?? ""),
             connections: connections,
             duration: .nanoseconds(seconds: duration),
             mode: mode,
@@ -138,8 +184,19 @@ struct LoadCommand: AsyncParsableCommand {
             serverPID: serverPid,
             connectConcurrency: connectConcurrency,
             connectTimeout: .nanoseconds(seconds: connectTimeout),
-            subprotocol: subprotocol,
-            quiet: quiet
+            subprotocol: subprotocol ?? (mode == .hub ? HubSettings.defaultSubprotocol : nil),
+            quiet: quiet,
+            hub: mode == .hub ? hubSettings() : nil
         )
+    }
+
+    private func hubSettings() -> HubSettings {
+        let lifetime = max(3600, 2 * Int64(duration + connectTimeout) + 600)
+        let runID = String(UInt32.random(in: .min ... .max), radix: 16)
+        return HubSettings(
+            connections: connections, rooms: rooms, publishersPerRoom: publishersPerRoom, ratePerRoom: rate,
+            jwtSecret: Array((jwtSecret ?? "").utf8), projectPrefix: projectPrefix, userPrefix: userPrefix,
+            tokenLifetime: lifetime, runID: "r" + String(repeating: "0", count: 8 - runID.count) + runID,
+            fullParse: hubFullParse)
     }
 }

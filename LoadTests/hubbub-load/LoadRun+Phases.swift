@@ -5,19 +5,23 @@ import Logging
 /// The phases of a run, in order: connect, measure, drain, close.
 extension LoadRun {
     /// Opens the connections (each loop paces its share), until all have succeeded or
-    /// failed, or the connect timeout passes; then aborts whatever is still connecting.
+    /// failed (hub mode: and every join has been answered), or the connect timeout
+    /// passes; then aborts whatever is still connecting.
     func connect(_ group: EventLoopGroup) async throws {
         let start = MonotonicClock.now()
+        var firstIndex = 0
         for (index, loop) in group.loops.enumerated() {
             let settings = self.settings
             let loopStats = stats[index]
             let control = self.control
             let quota = settings.share(of: settings.connections, loop: index)
+            let first = firstIndex
+            firstIndex += quota
             let concurrency = max(1, settings.share(of: settings.connectConcurrency, loop: index))
             loop.execute { engine in
                 LoopWorker(
                     engine: engine, settings: settings, stats: loopStats, control: control,
-                    quota: quota, concurrency: concurrency
+                    firstIndex: first, quota: quota, concurrency: concurrency
                 ).start()
             }
         }
@@ -27,7 +31,7 @@ extension LoadRun {
             let totals = totals()
             let now = MonotonicClock.now()
             progress.connecting(totals, now: now)
-            if totals.finishedConnecting >= settings.connections { break }
+            if totals.finishedConnecting >= settings.connections, settings.hub == nil || hubJoinsSettled(totals) { break }
             if now >= deadline || interrupt.isRaised {
                 timedOut = true
                 break
@@ -48,6 +52,7 @@ extension LoadRun {
         result.notAttempted = settings.connections - totals.connectsStarted
         let end = totals.lastConnectedAt > start && !timedOut ? totals.lastConnectedAt : MonotonicClock.now()
         result.connectSeconds = Double(end - start) / 1e9
+        if settings.hub != nil { recordJoins(totals, start: start, timedOut: timedOut) }
         if timedOut, !interrupt.isRaised {
             logger.warning("connect timeout: \(totals.connected) of \(settings.connections) connections up")
         }
@@ -69,16 +74,21 @@ extension LoadRun {
 
         let start = MonotonicClock.now()
         control.enter(.running)
-        if settings.mode == .echo {
+        if settings.mode == .echo || settings.mode == .hub {
             for loop in group.loops {
                 try await loop.submit { engine in
                     engine.forEachConnection { connection in
-                        (connection.currentHandler as? ClientConnection)?.startSending(on: connection)
+                        let client = connection.currentHandler as? ClientConnection
+                        if client?.hub != nil {
+                            client?.startPublishing(on: connection)
+                        } else {
+                            client?.startSending(on: connection)
+                        }
                     }
                 }
             }
         }
-        progress.resetRate(received: totals().messagesReceived, now: start)
+        progress.resetRate(received: totals().received(mode: settings.mode), now: start)
         let deadline = start &+ settings.duration
         while !interrupt.isRaised {
             let now = MonotonicClock.now()
@@ -91,7 +101,8 @@ extension LoadRun {
         let totals = totals()
 
         result.measuredSeconds = Double(end - start) / 1e9
-        result.receivedInWindow = totals.messagesReceived
+        result.receivedInWindow = totals.received(mode: settings.mode)
+        result.ackedInWindow = totals.hub.commentsAcked
         result.clientCPUSeconds = ProcessMetrics.ownCPUSeconds() - clientCPUBefore
         if let pid = settings.serverPID {
             if let before = serverCPUBefore, let after = ProcessMetrics.cpuSeconds(pid: pid) {
@@ -103,7 +114,11 @@ extension LoadRun {
 
     /// Lets the echoes of messages still in flight arrive (they count in the latency,
     /// not in messages/s).
-    func drain() async throws {
+    func drain(_ group: EventLoopGroup) async throws {
+        if settings.hub != nil {
+            try await drainHub(group)
+            return
+        }
         let deadline = MonotonicClock.now() &+ LoadRun.drainTimeout
         while MonotonicClock.now() < deadline {  // even when interrupted: it is bounded, and a second Ctrl-C quits
             let totals = totals()

@@ -43,7 +43,9 @@ final class LoadRun {
         let group = try EventLoopGroup(threadCount: settings.threads, backend: backend, logger: logger)
         defer { group.shutdown() }
         stats = (0..<settings.threads).map { index in
-            LoopStats(sampleCapacity: LoadSettings.samplesPerLoop, seed: MonotonicClock.now() &+ UInt64(index) &* 0x9E37_79B9)
+            LoopStats(
+                sampleCapacity: LoadSettings.samplesPerLoop, seed: MonotonicClock.now() &+ UInt64(index) &* 0x9E37_79B9,
+                rooms: settings.hub?.rooms ?? 0)
         }
         if let pid = settings.serverPID {
             var server = ServerFigures(pid: pid)
@@ -53,11 +55,15 @@ final class LoadRun {
 
         try await connect(group)
         try await measure(group)
-        try await drain()
+        try await drain(group)
         try await close(group)
 
         result.totals = totals()
         result.latency = LatencySummary(stats.map { $0.latencies() })
+        if settings.hub != nil {
+            result.ackLatency = LatencySummary(stats.map { $0.ackLatencies() })
+            result.expectedDeliveries = roomFigures().expectedDeliveries
+        }
         result.interrupted = interrupt.isRaised
         if let pid = settings.serverPID, let memory = ProcessMetrics.memory(pid: pid) {
             result.server?.rssAfterCloseKB = memory.rssKB

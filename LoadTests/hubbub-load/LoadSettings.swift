@@ -32,6 +32,8 @@ struct LoadSettings: Sendable {
     var connectTimeout: UInt64
     var subprotocol: String?
     var quiet: Bool
+    /// `--mode hub` only.
+    var hub: HubSettings?
 
     /// Nanoseconds between two messages of one connection; nil in closed loop (the
     /// next message leaves when the echo of the last one arrives).
@@ -40,7 +42,7 @@ struct LoadSettings: Sendable {
     }
 
     var webSocketLimits: WebSocketLimits {
-        let size = max(messageSize, 1 << 16)
+        let size = hub != nil ? HubSettings.maxServerMessageBytes : max(messageSize, 1 << 16)
         return WebSocketLimits(maxFrameSize: size, maxMessageSize: size)
     }
 

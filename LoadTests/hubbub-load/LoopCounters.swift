@@ -35,6 +35,9 @@ struct LoopCounters: Sendable {
     /// Closing handshakes that timed out or ended with another code.
     var closeFailures = 0
 
+    /// `--mode hub`: the `hubbub.v1` figures.
+    var hub = HubCounters()
+
     /// When the last handshake completed (monotonic ns), 0 if none did.
     var lastConnectedAt: UInt64 = 0
     /// The first few distinct error descriptions.
@@ -49,7 +52,12 @@ struct LoopCounters: Sendable {
     /// Every error counted once.
     var errors: Int {
         connectFailures + handshakeFailures + connectsAborted + protocolErrors + unexpectedCloses + closeFailures
-            + sendsRefused
+            + sendsRefused + hub.errors
+    }
+
+    /// What the messages/s figure counts: echoes, or (hub mode) comment events delivered.
+    func received(mode: LoadMode) -> Int {
+        mode == .hub ? hub.commentsDelivered : messagesReceived
     }
 
     mutating func note(_ message: String) {
@@ -75,6 +83,7 @@ struct LoopCounters: Sendable {
         closedCleanly += other.closedCleanly
         closeFailures += other.closeFailures
         lastConnectedAt = max(lastConnectedAt, other.lastConnectedAt)
+        hub.add(other.hub)
         for message in other.errorMessages { note(message) }
     }
 }

@@ -12,6 +12,8 @@ final class LoopWorker {
     /// A message's bytes: zeros where the send time and sequence number go, then filler.
     let payloadTemplate: [UInt8]
 
+    /// The number of this loop's first connection (loops take consecutive ranges).
+    private let firstIndex: Int
     private let quota: Int
     private let concurrency: Int
     private var launched = 0
@@ -19,11 +21,15 @@ final class LoopWorker {
     private var launching = false
     private var random = SystemRandomNumberGenerator()
 
-    init(engine: LoopEngine, settings: LoadSettings, stats: LoopStats, control: RunControl, quota: Int, concurrency: Int) {
+    init(
+        engine: LoopEngine, settings: LoadSettings, stats: LoopStats, control: RunControl,
+        firstIndex: Int, quota: Int, concurrency: Int
+    ) {
         self.engine = engine
         self.settings = settings
         self.stats = stats
         self.control = control
+        self.firstIndex = firstIndex
         self.quota = quota
         self.concurrency = concurrency
         self.payloadTemplate = (0..<settings.messageSize).map { $0 < 16 ? 0 : UInt8(truncatingIfNeeded: $0) }
@@ -54,11 +60,12 @@ final class LoopWorker {
         launching = true
         defer { launching = false }
         while inProgress < concurrency, launched < quota, control.phase == .connecting {
+            let index = firstIndex + launched
             launched += 1
             inProgress += 1
             stats.update { $0.connectsStarted += 1 }
             do {
-                try engine.connect(to: settings.target.address, handler: ClientConnection(worker: self))
+                try engine.connect(to: settings.target.address, handler: ClientConnection(worker: self, index: index))
             } catch {
                 inProgress -= 1
                 stats.update { counters in

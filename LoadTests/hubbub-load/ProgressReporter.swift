@@ -19,14 +19,17 @@ struct ProgressReporter {
     mutating func connecting(_ totals: LoopCounters, now: UInt64) {
         guard due(now) else { return }
         let inProgress = totals.connectsStarted - totals.finishedConnecting
-        print("connecting: \(totals.connected)/\(connections) connected, \(inProgress) in progress, \(totals.errors) errors", now: now)
+        let joined = totals.hub.joined > 0 ? ", \(totals.hub.joined) joined" : ""
+        print(
+            "connecting: \(totals.connected)/\(connections) connected\(joined), \(inProgress) in progress, \(totals.errors) errors",
+            now: now)
     }
 
     /// Prints the measured-phase line if a second has passed.
     mutating func running(_ totals: LoopCounters, mode: LoadMode, now: UInt64) {
         let elapsed = now &- lastPrint
         guard due(now) else { return }
-        let received = totals.messagesReceived
+        let received = totals.received(mode: mode)
         let rate = Double(received - lastReceived) / (Double(elapsed) / 1e9)
         lastReceived = received
         switch mode {
@@ -34,6 +37,10 @@ struct ProgressReporter {
             print("echo: \(totals.open) open, \(Int(rate)) msgs/s, \(received) received, \(totals.errors) errors", now: now)
         case .idle:
             print("idle: \(totals.open) open, \(totals.errors) errors", now: now)
+        case .hub:
+            let hub = totals.hub
+            print("hub: \(totals.open) open, \(Int(rate)) events/s delivered, \(hub.commentsAcked) acked, "
+                + "\(hub.orderingViolations) lost/dup/reordered, \(totals.errors) errors", now: now)
         }
     }
 

@@ -1,4 +1,3 @@
-import Glibc
 import HubbubIO
 
 /// The machine-readable result: every figure of the summary, in plain units
@@ -6,17 +5,7 @@ import HubbubIO
 extension Report {
     var json: JSONValue {
         let totals = result.totals
-        var latency: JSONValue = .object([
-            ("p50", .null), ("p90", .null), ("p99", .null), ("p999", .null), ("max", .null), ("mean", .null), ("count", .int(0)),
-        ])
-        if let summary = result.latency {
-            func ms(_ ns: UInt64) -> JSONValue { .number(Double(ns) / 1e6, decimals: 4) }
-            latency = .object([
-                ("p50", ms(summary.p50)), ("p90", ms(summary.p90)), ("p99", ms(summary.p99)), ("p999", ms(summary.p999)),
-                ("max", ms(summary.max)), ("mean", .number(summary.mean / 1e6, decimals: 4)),
-                ("count", .int(summary.count)), ("samples", .int(summary.samples)),
-            ])
-        }
+        let latency = latencyJSON(result.latency)
         let perThread = result.clientCPUPerThread(threads: settings.threads)
         return .object([
             ("url", .string(settings.target.description)),
@@ -26,7 +15,7 @@ extension Report {
             ("connections", .int(settings.connections)),
             ("connected", .int(totals.connected)),
             ("errors", .int(result.errors)),
-            ("error_counts", .object([
+            ("error_counts", .object(hubErrorCounts + [
                 ("connect_failures", .int(totals.connectFailures)),
                 ("handshake_failures", .int(totals.handshakeFailures)),
                 ("connect_timeouts", .int(totals.connectsAborted + result.notAttempted)),
@@ -47,6 +36,7 @@ extension Report {
             ("sends_skipped", .int(totals.sendsSkipped)),
             ("messages_per_second", .number(result.messagesPerSecond, decimals: 1)),
             ("latency_ms", latency),
+            ("hub", hubJSON),
             ("closed_cleanly", .int(totals.closedCleanly)),
             ("server", serverJSON),
             ("client_cpu_seconds", .number(result.clientCPUSeconds, decimals: 3)),
@@ -55,6 +45,31 @@ extension Report {
             ("interrupted", .bool(result.interrupted)),
             ("success", .bool(result.succeeded(asked: settings.connections))),
         ])
+    }
+
+    /// Percentiles in milliseconds; null fields when nothing was timed.
+    func latencyJSON(_ summary: LatencySummary?) -> JSONValue {
+        guard let summary else {
+            return .object([
+                ("p50", .null), ("p90", .null), ("p99", .null), ("p999", .null), ("max", .null), ("mean", .null), ("count", .int(0)),
+            ])
+        }
+        func ms(_ ns: UInt64) -> JSONValue { .number(Double(ns) / 1e6, decimals: 4) }
+        return .object([
+            ("p50", ms(summary.p50)), ("p90", ms(summary.p90)), ("p99", ms(summary.p99)), ("p999", ms(summary.p999)),
+            ("max", ms(summary.max)), ("mean", .number(summary.mean / 1e6, decimals: 4)),
+            ("count", .int(summary.count)), ("samples", .int(summary.samples)),
+        ])
+    }
+
+    /// Hub mode: the hub's error kinds, first in `error_counts`.
+    private var hubErrorCounts: [(String, JSONValue)] {
+        guard settings.hub != nil else { return [] }
+        let counters = result.totals.hub
+        return [
+            ("joins_lost", .int(counters.joinsLost)), ("join_timeouts", .int(result.joinTimeouts)),
+            ("error_replies", .int(counters.errorReplies)), ("protocol_anomalies", .int(counters.anomalies)),
+        ]
     }
 
     private var serverJSON: JSONValue {
@@ -75,20 +90,6 @@ extension Report {
 
     /// Writes the JSON to `path` (replacing it).
     func writeJSON(to path: String) throws {
-        let bytes = Array((json.rendered() + "\n").utf8)
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw LoadError("--json \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if written > 0 {
-                offset += written
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else {
-                throw LoadError("--json \(path): \(String(cString: strerror(errno)))")
-            }
-        }
+        try TextFile.write(json.rendered() + "\n", to: path, option: "--json")
     }
 }

@@ -15,11 +15,14 @@ struct Report {
         let threads = settings.threads == 1 ? "1 client thread" : "\(settings.threads) client threads"
         lines.append("hubbub-load \(settings.mode) \(settings.target) (client io \(result.backend), \(threads))")
         lines.append(row("connections", connectionsLine))
-        if settings.mode == .echo {
+        switch settings.mode {
+        case .echo:
             lines.append(row("messages", messagesLine))
             lines.append(row("latency", latencyLine))
-        } else {
+        case .idle:
             lines.append(row("held", "\(seconds(result.measuredSeconds)) s idle"))
+        case .hub:
+            lines.append(contentsOf: hubLines)
         }
         lines.append(row("errors", errorsLine))
         for message in result.totals.errorMessages {
@@ -71,7 +74,7 @@ struct Report {
             ("connect timeouts", totals.connectsAborted + result.notAttempted), ("protocol errors", totals.protocolErrors),
             ("unexpected closes", totals.unexpectedCloses), ("close failures", totals.closeFailures),
             ("sends refused", totals.sendsRefused),
-        ]
+        ] + hubErrorParts
         let listed = parts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
         var line = "\(result.errors): \(listed)"
         if totals.messagesUnanswered > 0 { line += "; \(totals.messagesUnanswered) messages never echoed" }
@@ -93,7 +96,7 @@ struct Report {
         return lines
     }
 
-    private func row(_ label: String, _ text: String) -> String {
+    func row(_ label: String, _ text: String) -> String {
         "  " + label + String(repeating: " ", count: max(1, 13 - label.count)) + text
     }
 

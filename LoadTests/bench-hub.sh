@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The hub benchmark: the real client protocol (hubbub.v1 at /ws) through
+# `hubbub-load --mode hub`. For each scenario: a fresh data directory seeded with
+# the scenario's rooms and users (`hubbub-load --seed-file`, `hubbub admin seed`),
+# then for each repeat a fresh `hubbub serve` on it (so the server's peak RSS is the
+# run's own) and one hubbub-load run. Prints one Markdown table: medians over the
+# repeats, except lost/dup/out-of-order and errors, which are totals (must be 0).
+#   LoadTests/bench-hub.sh [duration-seconds] [repeats] [connections]
+# e.g. LoadTests/bench-hub.sh 10 3 1000
+# Scenarios (name:rooms:rate per room, 0 = as fast as acks allow):
+#   a  1000 clients, 1 room, 20 comments/s        (fan-out to 1000)
+#   b  1000 clients, 50 rooms, 20 comments/s each (fan-out to 20)
+#   c  1000 clients, 50 rooms, closed loop        (max acknowledged throughput)
+# Environment: BENCH_OUT (default /tmp/hubbub-bench-hub) keeps the JSON, text and
+# server logs; SCENARIOS="a:1:20 b:50:20 c:50:0" overrides the list; LOAD_THREADS
+# (default 1) client threads; PUBLISHERS (default 1) publishers per room.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+duration="${1:-10}"
+repeats="${2:-3}"
+connections="${3:-1000}"
+read -r -a scenarios <<<"${SCENARIOS:-a:1:20 b:50:20 c:50:0}"
+threads="${LOAD_THREADS:-1}"
+publishers="${PUBLISHERS:-1}"
+out="${BENCH_OUT:-/tmp/hubbub-bench-hub}"
+mkdir -p "$out"
+rm -f "$out"/*.json "$out"/*.txt "$out"/*.log
+swift build -c release --product hubbub >/dev/null
+swift build -c release --product hubbub-load >/dev/null
+bin=.build/release
+secret="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"  # 64 hex characters
+work="$(mktemp -d /tmp/hubbub-bench-hub.XXXXXX)"
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# Waits until 127.0.0.1:$1 accepts connections (at most 10 s).
+wait_listening() {
+  for _ in $(seq 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+
+status=0
+for scenario in "${scenarios[@]}"; do
+  IFS=: read -r name rooms rate <<<"$scenario"
+  data="$work/$name"
+  mkdir -p "$data"
+  "$bin/hubbub-load" --seed-file "$data/seed.json" --connections "$connections" --rooms "$rooms" >/dev/null
+  "$bin/hubbub" admin seed "$data/seed.json" --data-dir "$data/db" >/dev/null
+  for rep in $(seq "$repeats"); do
+    port=$(free_port)
+    log="$out/$name-$rep-server.log"
+    "$bin/hubbub" serve --listen "127.0.0.1:$port" --data-dir "$data/db" --jwt-secret "$secret" \
+      --commands-per-second 1000 --commands-burst 1000 --log-level warning 2>"$log" &
+    server_pid=$!
+    if ! wait_listening "$port"; then
+      echo "scenario $name run $rep: the server did not start (see $log)" >&2
+      exit 1
+    fi
+    if ! "$bin/hubbub-load" --mode hub --url "ws://127.0.0.1:$port/ws" --connections "$connections" \
+      --rooms "$rooms" --publishers-per-room "$publishers" --rate "$rate" --duration "$duration" \
+      --jwt-secret "$secret" --threads "$threads" --server-pid "$server_pid" --quiet \
+      --json "$out/$name-$rep.json" >"$out/$name-$rep.txt"; then
+      echo "scenario $name run $rep: FAILED (errors or lost/duplicated/out-of-order events); see $out/$name-$rep.txt" >&2
+      status=1
+    fi
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+      echo "scenario $name run $rep: the server exited during the run; see $log" >&2
+      status=1
+    fi
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+  done
+done
+
+python3 - "$out" "$repeats" "$connections" "${scenarios[@]}" <<'PY'
+import json, os, statistics, sys
+out, repeats, connections, scenarios = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else float("nan")
+print(f"{repeats} run(s) per scenario, {connections} connections; medians (lost/dup/ooo and errors: totals)")
+print()
+print("| scenario | rooms | rate/room | connect+join ms | acked/s | delivered/s | ack p50 ms | ack p99 ms "
+      "| fan-out p50 ms | p99 ms | p99.9 ms | max ms | lost/dup/ooo | errors | server CPU s | server peak RSS MiB | client CPU s |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+for scenario in scenarios:
+    name, rooms, rate = scenario.split(":")
+    runs = []
+    for rep in range(1, repeats + 1):
+        path = os.path.join(out, f"{name}-{rep}.json")
+        if os.path.exists(path):
+            runs.append(json.load(open(path)))
+    if not runs:
+        print(f"| {name} | {rooms} | {rate} | no result |")
+        continue
+    hub = [r["hub"] for r in runs]
+    srv = [r.get("server") or {} for r in runs]
+    col = lambda key, sub=None: med([(h[key][sub] if sub else h[key]) for h in hub])
+    violations = "/".join(str(sum(h[k] for h in hub)) for k in ("lost", "duplicates", "out_of_order"))
+    errors = sum(r["errors"] for r in runs)
+    rate_text = "max" if float(rate) == 0 else rate
+    print(f"| {name} | {rooms} | {rate_text} | {col('connect_join_ms'):.0f} | {col('acked_per_second'):.0f} | "
+          f"{col('delivered_per_second'):.0f} | {col('ack_latency_ms', 'p50'):.2f} | {col('ack_latency_ms', 'p99'):.2f} | "
+          f"{col('delivery_latency_ms', 'p50'):.2f} | {col('delivery_latency_ms', 'p99'):.2f} | "
+          f"{col('delivery_latency_ms', 'p999'):.2f} | {col('delivery_latency_ms', 'max'):.2f} | {violations} | {errors} | "
+          f"{med([s.get('cpu_seconds') for s in srv]):.2f} | {med([s.get('peak_rss_kb') for s in srv]) / 1024:.1f} | "
+          f"{med([r['client_cpu_seconds'] for r in runs]):.2f} |")
+PY
+exit "$status"
