@@ -26,7 +26,7 @@ public final class Hub: Sendable {
         self.logger = logger
         self.loops = group.loops.map(LoopSessions.init(loop:))
         self.resumes = ResumeRegistry(window: configuration.presence.gracePeriod)
-        self.committer = GroupCommitter(store: store, maxBatch: configuration.maxCommitBatch)
+        self.committer = GroupCommitter(store: store, maxBatch: configuration.maxCommitBatch, logger: logger)
         self.decoder = CommandDecoder(limits: configuration.commands)
     }
 

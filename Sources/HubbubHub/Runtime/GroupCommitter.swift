@@ -1,5 +1,7 @@
 import Logging
+import HubbubIO
 import HubbubStore
+import Logging
 
 /// Group commit across rooms: every room hands its batch here, and whatever batches
 /// arrive while a transaction is in flight go into the next one, so many clients in many
@@ -15,11 +17,13 @@ actor GroupCommitter {
 
     private let store: any Store
     private let maxBatch: Int
+    private let logger: Logger
     private var waiting: [Waiter] = []
     private var draining = false
 
-    init(store: any Store, maxBatch: Int) {
+    init(store: any Store, maxBatch: Int, logger: Logger) {
         self.store = store
+        self.logger = logger
         self.maxBatch = max(1, maxBatch)
     }
 
@@ -43,11 +47,16 @@ actor GroupCommitter {
                 count += next.commands.count
             }
             let result: Result<[CommandOutcome], StoreError>
+            let started = MonotonicClock.now()
             do {
                 result = .success(try await store.commit(taken.flatMap(\.commands)))
             } catch {
                 result = .failure(error)
             }
+            logger.debug("group commit", metadata: [
+                "commands": "\(count)", "batches": "\(taken.count)",
+                "microseconds": "\((MonotonicClock.now() - started) / 1000)", "waiting": "\(waiting.count)",
+            ])
             switch result {
             case .success(let outcomes):
                 var offset = 0
