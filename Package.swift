@@ -48,6 +48,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The e-mail queue: SMTP (STARTTLS through OpenSSL), digests, .eml files.
+        .target(
+            name: "HubbubMail",
+            dependencies: ["COpenSSL", "HubbubStore", "HubbubJSON", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // Operations: metrics (Prometheus text), JSON logs, the configuration file.
+        .target(
+            name: "HubbubOps",
+            dependencies: ["HubbubJSON", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
         // The data plane: io_uring and epoll event loops.
         .target(
             name: "HubbubIO",
@@ -80,7 +93,7 @@ let package = Package(
             name: "hubbub",
             dependencies: [
                 "HubbubServer", "HubbubIO", "HubbubHTTP", "HubbubWebSocket", "HubbubAuth",
-                "HubbubHub", "HubbubStore", "HubbubJSON", "HubbubPostgres",
+                "HubbubHub", "HubbubStore", "HubbubJSON", "HubbubPostgres", "HubbubMail", "HubbubOps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -99,6 +112,8 @@ let package = Package(
 
         .testTarget(name: "HubbubHTTPTests", dependencies: ["HubbubHTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubWebSocketTests", dependencies: ["HubbubWebSocket"], swiftSettings: swiftSettings),
+        .testTarget(name: "HubbubMailTests", dependencies: ["HubbubMail", "HubbubStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "HubbubOpsTests", dependencies: ["HubbubOps", "HubbubJSON"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubJSONTests", dependencies: ["HubbubJSON"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HubbubHubTests",

@@ -1,0 +1,1 @@
+// Placeholder: the mailer (issue 6).

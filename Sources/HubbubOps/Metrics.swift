@@ -1,0 +1,1 @@
+// Placeholder: metrics, logs, configuration (issue 7).
