@@ -62,3 +62,10 @@ public protocol WebSocketChannel: AnyObject {
 public protocol HTTPEndpoint: Sendable {
     func respond(to request: HTTPRequest) -> HTTPResponse
 }
+
+/// A plain HTTP endpoint whose answer needs to wait (a store read, a room): it runs off
+/// the loop; the connection holds later pipelined requests until the response is sent.
+/// The endpoint bounds its own waiting (store timeouts).
+public protocol AsyncHTTPEndpoint: Sendable {
+    func respond(to request: HTTPRequest) async -> HTTPResponse
+}

@@ -27,6 +27,8 @@ final class ServerConnection: ConnectionHandler, WebSocketChannel {
     private var timer: TimerID?
     private var timerDeadline: UInt64 = .max
     private var shuttingDown = false
+    /// An async endpoint is working on a request; later requests wait in the parser.
+    private var awaitingResponse = false
     private var slowConsumerCloseCode: WebSocketCloseCode = .policyViolation
 
     init(connection: Connection, shared: ServerShared) {
@@ -48,7 +50,7 @@ final class ServerConnection: ConnectionHandler, WebSocketChannel {
     func connection(_ connection: Connection, didRead bytes: UnsafeRawBufferPointer) {
         if parser != nil {
             parser!.append(bytes)
-            processHTTP()
+            if !awaitingResponse { processHTTP() }
         } else if machine != nil {
             let actions = machine!.receive(bytes, now: engine.now)
             perform(actions)
@@ -102,6 +104,13 @@ final class ServerConnection: ConnectionHandler, WebSocketChannel {
                     return
                 }
                 respond(endpoint.respond(to: request), keepAlive: request.keepAlive)
+            case .asyncHTTP(let endpoint)?:
+                if WebSocketUpgrade.isUpgradeRequest(request) {
+                    respondAndClose(.error(.badRequest, code: "not_a_websocket_endpoint", message: "\(request.path) does not accept WebSocket upgrades"))
+                    return
+                }
+                respondLater(request, endpoint: endpoint)
+                return
             case nil:
                 respond(.error(.notFound, code: "not_found", message: "no endpoint at \(request.path)"), keepAlive: request.keepAlive)
             }
@@ -109,6 +118,30 @@ final class ServerConnection: ConnectionHandler, WebSocketChannel {
             // A finished request restarts the clock for the next one.
             setTimer(at: engine.now &+ shared.configuration.httpIdleTimeout)
         }
+    }
+
+    /// Runs an async endpoint off the loop; its response comes back through the loop's
+    /// inbox, to this connection if it still exists (the id carries a generation).
+    private func respondLater(_ request: HTTPRequest, endpoint: any AsyncHTTPEndpoint) {
+        awaitingResponse = true
+        cancelTimer()
+        let id = connection.id
+        let loop = engine.loop
+        Task {
+            let response = await endpoint.respond(to: request)
+            loop.execute { engine in
+                (engine.connection(id)?.currentHandler as? ServerConnection)?.responseReady(response, keepAlive: request.keepAlive)
+            }
+        }
+    }
+
+    private func responseReady(_ response: HTTPResponse, keepAlive: Bool) {
+        guard awaitingResponse, parser != nil else { return }
+        awaitingResponse = false
+        respond(response, keepAlive: keepAlive && !shuttingDown)
+        guard keepAlive, !shuttingDown, connection.isWritable else { return }
+        setTimer(at: engine.now &+ shared.configuration.httpIdleTimeout)
+        processHTTP()
     }
 
     private func respond(_ response: HTTPResponse, keepAlive: Bool) {
@@ -220,6 +253,8 @@ final class ServerConnection: ConnectionHandler, WebSocketChannel {
         shuttingDown = true
         if machine != nil {
             close(code: .goingAway, reason: "server shutting down")
+        } else if awaitingResponse {
+            return  // the response closes the connection when it is sent
         } else if let parser, !parser.hasBufferedBytes {
             endPhases()
             connection.close(.afterFlush)

@@ -171,7 +171,7 @@ struct Serve: ParsableCommand {
                     configuration: hubConfiguration, store: store, authenticator: Authenticator(verifier: verifier),
                     group: group, logger: logger)
                 started = hub
-                return [("/ws", .webSocket(hub.endpoint))]
+                return [("/ws", .webSocket(hub.endpoint)), ("/readyz", .asyncHTTP(ReadinessEndpoint(store: store)))]
             }
         } catch {
             logger.critical("could not start: \(error)")

@@ -5,6 +5,7 @@ import re
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -18,6 +19,9 @@ class Hub:
     """A running `hubbub serve`; its stderr is collected in `self.log`."""
 
     def __init__(self, *args, preexec_fn=None):
+        if "--data-dir" not in args:
+            # Each server gets its own throw-away database (and development secret).
+            args = ("--data-dir", tempfile.mkdtemp(prefix="hubbub-test-"), *args)
         self.args = [HUBBUB, "serve", "--listen", "127.0.0.1:0", "--log-level", "debug", *args]
         self.proc = subprocess.Popen(
             self.args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=preexec_fn

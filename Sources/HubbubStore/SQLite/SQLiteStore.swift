@@ -87,7 +87,8 @@ public final class SQLiteStore: Store {
     }
 
     public func ping() async throws(StoreError) {
-        try await write { db throws(StoreError) in try db.run("SELECT 1") }
+        // The write lock, briefly: a store another process keeps locked is not ready.
+        try await write { db throws(StoreError) in try db.transaction(immediate: true) { () throws(StoreError) in } }
         try await read { db throws(StoreError) in try db.run("SELECT 1") }
     }
 
