@@ -36,6 +36,9 @@ public protocol Store: Sendable {
     /// Adds or updates (name, position) a column. ``StoreError/Code/notFound`` if the
     /// project does not exist.
     func upsertColumn(_ column: Column) async throws(StoreError)
+    /// Deletes an empty column; ``StoreError/Code/constraint`` if it still has cards,
+    /// ``StoreError/Code/notFound`` if the project or the column does not exist.
+    func deleteColumn(projectID: String, columnID: String) async throws(StoreError)
     /// The project's columns in display order (`position`, then `id`).
     func columns(projectID: String) async throws(StoreError) -> [Column]
     /// The board as of the room's head seq, read in one transaction (so a client can

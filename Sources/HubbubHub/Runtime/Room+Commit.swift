@@ -102,12 +102,17 @@ extension Room {
 
     /// Keeps the card titles and count the room answers from.
     private func track(_ event: StoredEvent) {
-        guard event.type == StoredEvent.cardCreated,
+        let types = [StoredEvent.cardCreated, StoredEvent.cardUpdated, StoredEvent.cardDeleted]
+        guard types.contains(event.type),
             case .object(let payload)? = JSONParser.parse(Array(event.payload.utf8)),
             case .object(let card)? = payload["card"],
             let cardID = card["id"]?.stringValue
         else { return }
-        if cardTitles.updateValue(card["title"]?.stringValue ?? "", forKey: cardID) == nil { cardCount += 1 }
+        if event.type == StoredEvent.cardDeleted {
+            if cardTitles.removeValue(forKey: cardID) != nil { cardCount -= 1 }
+        } else if cardTitles.updateValue(card["title"]?.stringValue ?? "", forKey: cardID) == nil {
+            cardCount += 1
+        }
     }
 
     /// Sends `mention` to every live connection of each mentioned member (section 8.3).

@@ -7,10 +7,10 @@
 /// FNV-1a over length-prefixed fields: stable across processes and versions (unlike
 /// `Hasher`), which matters because it is persisted. It only has to separate commands of
 /// one user sent under one key, so 64 bits are plenty.
-struct CommandFingerprint {
+public struct CommandFingerprint {
     private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
 
-    init(_ command: Command) {
+    public init(_ command: Command) {
         add(command.room)
         switch command.kind {
         case .comment(let cardID, let text, _, _):
@@ -31,6 +31,15 @@ struct CommandFingerprint {
             add(toColumn)
             add(String(toPosition))
             add(String(expectedVersion))
+        case .updateCard(let cardID, let title, let expectedVersion):
+            add("updateCard")
+            add(cardID)
+            add(title)
+            add(expectedVersion.map(String.init) ?? "\u{0}")
+        case .deleteCard(let cardID, let expectedVersion):
+            add("deleteCard")
+            add(cardID)
+            add(expectedVersion.map(String.init) ?? "\u{0}")
         case .custom(let type, let payload, let notify):
             add("custom")
             add(type)
@@ -40,7 +49,7 @@ struct CommandFingerprint {
     }
 
     /// The digest as SQLite stores integers.
-    var signed: Int64 { Int64(bitPattern: value) }
+    public var signed: Int64 { Int64(bitPattern: value) }
 
     private mutating func add(_ strings: [String]) {
         add(String(strings.count))

@@ -1,9 +1,9 @@
 /// The JSON payloads the store writes, in the protocol's wire format
 /// (`protocol/schemas/server/payloads/*.json` and `common.json#/$defs/card`), so events
 /// are encoded exactly once.
-enum EventPayload {
+public enum EventPayload {
     /// `comment.created`: `{"comment_id","card_id","text","mentions":[{"user_id","username"}]}`.
-    static func commentCreated(
+    public static func commentCreated(
         commentID: String, cardID: String, text: String, mentions: [(userID: String, username: String)]
     ) -> String {
         var json = JSONBuffer(capacity: text.utf8.count + 128)
@@ -34,7 +34,7 @@ enum EventPayload {
     }
 
     /// `card.created`: `{"card":{...}}`.
-    static func cardCreated(_ card: Card) -> String {
+    public static func cardCreated(_ card: Card) -> String {
         var json = JSONBuffer()
         json.raw("{")
         json.key("card")
@@ -45,7 +45,7 @@ enum EventPayload {
 
     /// `card.moved`: `{"card":{...},"from":{"column_id","position"},"to":{"column_id","position"}}`,
     /// `to` being where the card is now.
-    static func cardMoved(_ card: Card, fromColumn: String, fromPosition: Int) -> String {
+    public static func cardMoved(_ card: Card, fromColumn: String, fromPosition: Int) -> String {
         var json = JSONBuffer()
         json.raw("{")
         json.key("card")
@@ -58,6 +58,16 @@ enum EventPayload {
         appendPlace(column: card.columnID, position: card.position, to: &json)
         json.raw("}")
         return json.text
+    }
+
+    /// `card.updated`: `{"card":{...}}`, the card after the change.
+    public static func cardUpdated(_ card: Card) -> String {
+        cardCreated(card)
+    }
+
+    /// `card.deleted`: `{"card":{...}}`, the card as it was before the deletion.
+    public static func cardDeleted(_ card: Card) -> String {
+        cardCreated(card)
     }
 
     static func appendCard(_ card: Card, to json: inout JSONBuffer) {

@@ -1,8 +1,8 @@
 /// The JSON payloads of outbox rows (see ``OutboxEntry/payload``): what the mailer needs
 /// to write the e-mail without reading anything else.
-enum NotificationPayload {
+public enum NotificationPayload {
     /// The outbox payload of a mention (see ``OutboxEntry/payload``).
-    static func mention(
+    public static func mention(
         project: Project, cardID: String, cardTitle: String, commentID: String, text: String,
         actor: EventActor, eventID: String, seq: Int64
     ) -> String {
@@ -39,7 +39,7 @@ enum NotificationPayload {
     }
 
     /// The outbox payload of a custom event's notification (see ``OutboxEntry/payload``).
-    static func custom(project: Project, event: StoredEvent) -> String {
+    public static func custom(project: Project, event: StoredEvent) -> String {
         var json = JSONBuffer(capacity: event.payload.utf8.count + 256)
         json.raw("{")
         EventPayload.appendProject(project, to: &json)
@@ -63,7 +63,7 @@ enum NotificationPayload {
     }
 
     /// The first 200 Unicode code points of `text`, followed by U+2026 if cut.
-    static func excerpt(_ text: String) -> String {
+    public static func excerpt(_ text: String) -> String {
         let scalars = text.unicodeScalars
         guard let cut = scalars.index(scalars.startIndex, offsetBy: 200, limitedBy: scalars.endIndex),
             cut != scalars.endIndex

@@ -17,6 +17,12 @@ public enum CommandKind: Sendable, Hashable {
     /// otherwise ``CommandOutcome/conflict(current:)``. `toPosition` is clamped to the
     /// valid range of the target column; the other cards shift so positions stay dense.
     case moveCard(cardID: String, toColumn: String, toPosition: Int, expectedVersion: Int)
+    /// Renames a card (event `card.updated`, its version goes up by one). With
+    /// `expectedVersion`, a card at another version gives ``CommandOutcome/conflict(current:)``.
+    case updateCard(cardID: String, title: String, expectedVersion: Int?)
+    /// Deletes a card (event `card.deleted` with the card as it was); the cards below it in
+    /// its column move up by one. `expectedVersion` as for ``updateCard(cardID:title:expectedVersion:)``.
+    case deleteCard(cardID: String, expectedVersion: Int?)
     /// A service-published durable event. `type` is stored as the event type (the caller
     /// checks the `custom.` format); `payload` must be a JSON object and is stored as given.
     /// `notify` lists user ids to write outbox rows (kind = `type`) for.

@@ -39,4 +39,8 @@ extension StoredEvent {
     public static let cardCreated = "card.created"
     /// The event type of a card move.
     public static let cardMoved = "card.moved"
+    /// The event type of a card's new title.
+    public static let cardUpdated = "card.updated"
+    /// The event type of a card's deletion.
+    public static let cardDeleted = "card.deleted"
 }

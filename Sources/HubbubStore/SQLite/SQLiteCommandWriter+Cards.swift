@@ -68,6 +68,31 @@ extension SQLiteCommandWriter {
         return .stored(try appendEvent(command, type: StoredEvent.cardMoved, payload: payload))
     }
 
+    func updateCard(_ command: Command, cardID: String, title: String, expectedVersion: Int?) throws(StoreError)
+        -> CommandOutcome
+    {
+        let projectID = command.room
+        guard var card = try card(projectID, cardID) else { return .notFound(.card(cardID)) }
+        if let expectedVersion, card.version != expectedVersion { return .conflict(current: card) }
+        card.title = title
+        card.version += 1
+        card.updatedAt = command.time
+        try db.run(
+            "UPDATE cards SET title = ?, version = ?, updated_at = ? WHERE project_id = ? AND id = ?",
+            [.text(title), .int(card.version), .int(card.updatedAt), .text(projectID), .text(cardID)]
+        )
+        return .stored(try appendEvent(command, type: StoredEvent.cardUpdated, payload: EventPayload.cardUpdated(card)))
+    }
+
+    func deleteCard(_ command: Command, cardID: String, expectedVersion: Int?) throws(StoreError) -> CommandOutcome {
+        let projectID = command.room
+        guard let card = try card(projectID, cardID) else { return .notFound(.card(cardID)) }
+        if let expectedVersion, card.version != expectedVersion { return .conflict(current: card) }
+        try db.run("DELETE FROM cards WHERE project_id = ? AND id = ?", [.text(projectID), .text(cardID)])
+        try shift(projectID, card.columnID, from: card.position + 1, through: Int.max, by: -1)
+        return .stored(try appendEvent(command, type: StoredEvent.cardDeleted, payload: EventPayload.cardDeleted(card)))
+    }
+
     /// Moves the cards at positions `low...high` of a column by `delta` without ever
     /// having two cards at one position (the unique index checks every row): first to
     /// distinct negative positions (≤ -2, clear of a parked card at -1), then back.

@@ -56,6 +56,10 @@ struct SQLiteCommandWriter {
             outcome = try moveCard(
                 command, cardID: cardID, toColumn: toColumn, toPosition: toPosition,
                 expectedVersion: expectedVersion)
+        case .updateCard(let cardID, let title, let expectedVersion):
+            outcome = try updateCard(command, cardID: cardID, title: title, expectedVersion: expectedVersion)
+        case .deleteCard(let cardID, let expectedVersion):
+            outcome = try deleteCard(command, cardID: cardID, expectedVersion: expectedVersion)
         case .custom(let type, let payload, let notify):
             outcome = try custom(command, project: project, type: type, payload: payload, notify: notify)
         }

@@ -103,6 +103,27 @@ extension SQLiteStore {
         }
     }
 
+    public func deleteColumn(projectID: String, columnID: String) async throws(StoreError) {
+        try await write { db throws(StoreError) in
+            try db.transaction(immediate: true) { () throws(StoreError) in
+                try Self.requireProject(projectID, db)
+                let cards = try db.queryFirst(
+                    "SELECT count(*) FROM cards WHERE project_id = ? AND column_id = ?", [.text(projectID), .text(columnID)]
+                ) { row throws(StoreError) in row.int(0) } ?? 0
+                let exists = try db.queryFirst(
+                    "SELECT 1 FROM board_columns WHERE project_id = ? AND id = ?", [.text(projectID), .text(columnID)]
+                ) { _ throws(StoreError) in true }
+                guard exists == true else {
+                    throw StoreError(code: .notFound, message: "column \(columnID) does not exist in \(projectID)")
+                }
+                guard cards == 0 else {
+                    throw StoreError(code: .constraint, message: "column \(columnID) still has \(cards) cards")
+                }
+                try db.run("DELETE FROM board_columns WHERE project_id = ? AND id = ?", [.text(projectID), .text(columnID)])
+            }
+        }
+    }
+
     public func columns(projectID: String) async throws(StoreError) -> [Column] {
         try await read { db throws(StoreError) in try Self.columns(projectID, db) }
     }
