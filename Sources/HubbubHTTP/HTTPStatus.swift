@@ -33,6 +33,10 @@ public struct HTTPStatus: Sendable, Hashable, CustomStringConvertible {
     /// 200 OK
     public static let ok = HTTPStatus(code: 200, reasonPhrase: "OK")
     /// 204 No Content
+    public static let created = HTTPStatus(code: 201, reasonPhrase: "Created")
+    /// 202.
+    public static let accepted = HTTPStatus(code: 202, reasonPhrase: "Accepted")
+    /// 204.
     public static let noContent = HTTPStatus(code: 204, reasonPhrase: "No Content")
     /// 400 Bad Request
     public static let badRequest = HTTPStatus(code: 400, reasonPhrase: "Bad Request")

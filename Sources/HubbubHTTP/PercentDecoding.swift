@@ -1,7 +1,7 @@
 /// `application/x-www-form-urlencoded` style decoding of query components.
-enum PercentDecoding {
+public enum PercentDecoding {
     /// Decodes `%XY` escapes and `+` (as space); malformed escapes are kept literally.
-    static func decode<C: Collection<UInt8>>(_ bytes: C) -> String {
+    public static func decode<C: Collection<UInt8>>(_ bytes: C) -> String {
         var decoded: [UInt8] = []
         decoded.reserveCapacity(bytes.count)
         var index = bytes.startIndex

@@ -73,6 +73,13 @@ struct HubOptions: ParsableArguments {
     @Option(help: "Most commands in one store transaction (group commit).")
     var maxCommitBatch = 512
 
+    @Option(help: "An HTTP API key, NAME:SCOPES:SHA256HEX (repeatable; or $HUBBUB_API_KEYS, comma-separated). `hubbub api-key` makes one.")
+    var apiKey: [String] = []
+    @Option(help: "HTTP API requests per second per key.")
+    var apiRequestsPerSecond = 100
+    @Option(help: "HTTP API burst per key.")
+    var apiBurst = 200
+
     func validate() throws {
         let positive: [(String, Int)] = [
             ("--presence-full-max-users", presenceFullMaxUsers), ("--max-catchup-events", maxCatchupEvents),
@@ -83,12 +90,26 @@ struct HubOptions: ParsableArguments {
             ("--max-comment-bytes", maxCommentBytes), ("--max-title-bytes", maxTitleBytes),
             ("--max-presence-state-bytes", maxPresenceStateBytes), ("--max-ephemeral-bytes", maxEphemeralBytes),
             ("--max-cards-per-board", maxCardsPerBoard), ("--max-commit-batch", maxCommitBatch),
+            ("--api-requests-per-second", apiRequestsPerSecond), ("--api-burst", apiBurst),
         ]
         for (flag, value) in positive where value < 1 { throw ValidationError("\(flag) must be at least 1") }
         guard presenceFullMinUsers >= 0, presenceFullMinUsers <= presenceFullMaxUsers else {
             throw ValidationError("--presence-full-min-users must be between 0 and --presence-full-max-users")
         }
         guard authTimeout.nanoseconds > 0 else { throw ValidationError("--auth-timeout must be positive") }
+    }
+
+    /// The API keys from the flags and `HUBBUB_API_KEYS`.
+    func apiKeys() throws -> [APIKey] {
+        var arguments = apiKey
+        if let value = getenv("HUBBUB_API_KEYS") {
+            arguments += String(cString: value).split(separator: ",").map { $0.filter { $0 != " " } }
+        }
+        do {
+            return try arguments.filter { !$0.isEmpty }.map { argument throws(APIKeyError) in try APIKey(argument: argument) }
+        } catch {
+            throw ValidationError("--api-key: \(error)")
+        }
     }
 
     /// The secret from the flag, else the environment.

@@ -147,6 +147,8 @@ struct Serve: ParsableCommand {
         config.loop.receiveBufferSize = receiveBufferSize.bytes
 
         let dataDirectory = DataDirectory(flag: hub.dataDir)
+        let apiKeys = try hub.apiKeys()
+        if apiKeys.isEmpty { logger.info("no --api-key: the HTTP API at /v1 refuses every request (401)") }
         let (verifier, development) = try hub.verifier(dataDirectory: dataDirectory)
         if development {
             logger.warning("no --jwt-secret: tokens are checked with the development secret; mint one with `hubbub token --user ID`",
@@ -171,7 +173,12 @@ struct Serve: ParsableCommand {
                     configuration: hubConfiguration, store: store, authenticator: Authenticator(verifier: verifier),
                     group: group, logger: logger)
                 started = hub
-                return [("/ws", .webSocket(hub.endpoint)), ("/readyz", .asyncHTTP(ReadinessEndpoint(store: store)))]
+                let api = APIEndpoint(
+                    hub: hub, keys: apiKeys, requestsPerSecond: Double(self.hub.apiRequestsPerSecond), burst: self.hub.apiBurst)
+                return [
+                    ("/ws", .webSocket(hub.endpoint)), ("/readyz", .asyncHTTP(ReadinessEndpoint(store: store))),
+                    ("/v1/*", .asyncHTTP(api)),
+                ]
             }
         } catch {
             logger.critical("could not start: \(error)")

@@ -6,6 +6,7 @@ enum HubCloseCode {
     static let slowConsumer = WebSocketCloseCode(rawValue: 4000)
     static let tokenExpired = WebSocketCloseCode(rawValue: 4001)
     static let authenticationTimeout = WebSocketCloseCode(rawValue: 4002)
+    static let disconnected = WebSocketCloseCode(rawValue: 4003)
     static let authenticationFailed = WebSocketCloseCode(rawValue: 4500)
     static let forbidden = WebSocketCloseCode(rawValue: 4501)
     static let unsupportedVersion = WebSocketCloseCode(rawValue: 4502)

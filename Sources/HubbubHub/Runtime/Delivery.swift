@@ -16,6 +16,8 @@ enum Delivery: Sendable {
     /// event it reports, so it keeps the event's place in the stream (an `echo: false`
     /// ack stands in for its event, protocol/README.md section 2.5).
     case reply(frame: ByteChunk)
+    /// An operator ended the session (HTTP API): close with this code.
+    case disconnect(code: UInt16, reason: String)
     /// The server took the session out of the room (`room_left`).
     case removed(room: String, frame: ByteChunk)
 }

@@ -177,6 +177,8 @@ extension HubSession {
             busy = false
             send(frame: frame)
             pump()
+        case .disconnect(let code, let reason):
+            close(WebSocketCloseCode(rawValue: code), reason)
         case .removed(let room, let frame):
             guard rooms.removeValue(forKey: room) != nil else { return }
             send(frame: frame)

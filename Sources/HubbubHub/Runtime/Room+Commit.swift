@@ -35,12 +35,16 @@ extension Room {
         let storeCommand = Command(
             room: id, actor: actor, requestKey: key, correlationID: command.requestID, kind: kind,
             time: WallClock.nowMillis())
-        queue.append(Pending(command: command, storeCommand: storeCommand, mentioned: mentioned))
+        enqueue(Pending(origin: .session(command), storeCommand: storeCommand, mentioned: mentioned))
+        return .success(())
+    }
+
+    func enqueue(_ pending: Pending) {
+        queue.append(pending)
         if !committing {
             committing = true
             Task { await self.drain() }
         }
-        return .success(())
     }
 
     /// Commits the queue batch by batch; one batch in flight per room keeps seq order.
@@ -51,17 +55,14 @@ extension Room {
             switch await hub.committer.commit(batch.map(\.storeCommand)) {
             case .failure(let error):
                 hub.logger.warning("commit failed", metadata: ["room": "\(id)", "error": "\(error)"])
-                for pending in batch {
-                    answer(pending, ServerMessage.error(id: pending.command.requestID, .storeUnavailable))
-                }
+                for pending in batch { answer(pending, .failure(.storeUnavailable)) }
             case .success(let outcomes):
                 for (pending, outcome) in zip(batch, outcomes) {
                     if case .stored(let event) = outcome {
-                        await publish(event, excluding: pending.command.echo ? nil : pending.command.sender)
+                        await publish(event, excluding: pending.excluded)
                         if !pending.mentioned.isEmpty { notifyMentioned(pending, comment: event) }
                     }
-                    answer(pending, HubSession.reply(
-                        id: pending.command.requestID, kind: pending.command.kind, outcome: outcome, logger: hub))
+                    answer(pending, .success(outcome))
                 }
             }
         }
@@ -69,10 +70,23 @@ extension Room {
         retireIfIdle()
     }
 
-    /// Sends the reply down the same per-loop path as the events, after the command's own.
-    private func answer(_ pending: Pending, _ reply: [UInt8]) {
-        let frame = hub.textFrame(reply)
-        hub.loops[pending.command.sender.loop].onLoop { $0.deliver(.reply(frame: frame), to: [pending.command.sender.key]) }
+    /// A session's reply goes down the same per-loop path as the events, after the
+    /// command's own; a service's through its continuation.
+    private func answer(_ pending: Pending, _ result: Result<CommandOutcome, ProtocolError>) {
+        switch pending.origin {
+        case .service(let continuation):
+            continuation.resume(returning: result)
+        case .session(let command):
+            let reply: [UInt8]
+            switch result {
+            case .success(let outcome):
+                reply = HubSession.reply(id: command.requestID, kind: command.kind, outcome: outcome, logger: hub)
+            case .failure(let error):
+                reply = ServerMessage.error(id: command.requestID, error)
+            }
+            let frame = hub.textFrame(reply)
+            hub.loops[command.sender.loop].onLoop { $0.deliver(.reply(frame: frame), to: [command.sender.key]) }
+        }
     }
 
     /// Delivers a stored event, after any earlier events this room has not published
@@ -117,7 +131,8 @@ extension Room {
 
     /// Sends `mention` to every live connection of each mentioned member (section 8.3).
     private func notifyMentioned(_ pending: Pending, comment: StoredEvent) {
-        guard let project, case .comment(let cardID, let text) = pending.command.kind else { return }
+        guard let project, case .session(let command) = pending.origin, case .comment(let cardID, let text) = command.kind
+        else { return }
         let commentID = Self.commentID(of: comment)
         let card = (id: cardID, title: cardTitles[cardID] ?? "")
         let excerpt = Excerpt.make(text)

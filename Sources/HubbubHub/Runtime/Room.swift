@@ -22,10 +22,23 @@ actor Room {
     }
 
     struct Pending {
-        var command: RoomCommand
+        /// Who waits for the outcome: a session (answered by a delivery that follows the
+        /// event) or an HTTP request (answered through its continuation).
+        enum Origin {
+            case session(RoomCommand)
+            case service(CheckedContinuation<Result<CommandOutcome, ProtocolError>, Never>)
+        }
+
+        var origin: Origin
         var storeCommand: Command
         /// Mentioned members (comments), for the personal notifications after commit.
-        var mentioned: [MentionCandidateMember]
+        var mentioned: [MentionCandidateMember] = []
+
+        /// The session to leave out of the fan-out (`echo: false`).
+        var excluded: SessionRef? {
+            guard case .session(let command) = origin, !command.echo else { return nil }
+            return command.sender
+        }
     }
 
     var subscribers: [SessionRef: Subscriber] = [:]
@@ -42,7 +55,7 @@ actor Room {
     /// The seq of the newest event delivered to subscribers.
     var publishedSeq: Int64 = 0
     private var loadTask: Task<Void, any Error>?
-    private var loaded = false
+    private(set) var loaded = false
 
     var queue: [Pending] = []
     var committing = false

@@ -77,6 +77,13 @@ extension ServerMessage {
 
     /// Another connection's `ephemeral` signal.
     static func ephemeralRelay(room: String, key: String, data: JSONValue, identity: Identity, connID: String, nowMillis: Int64) -> [UInt8] {
+        ephemeralRelay(
+            room: room, key: key, data: data, actor: .user(id: identity.userID, name: identity.name), connID: connID,
+            nowMillis: nowMillis)
+    }
+
+    /// An ephemeral relay from a user's connection or from a service (`conn_id` `svc_<name>`).
+    static func ephemeralRelay(room: String, key: String, data: JSONValue, actor: EventActor, connID: String, nowMillis: Int64) -> [UInt8] {
         var out = JSONOutput(capacity: 256)
         out.beginObject()
         out.member("type", "ephemeral")
@@ -85,7 +92,7 @@ extension ServerMessage {
         out.key("data")
         out.value(data)
         out.key("actor")
-        writeActor(.user(id: identity.userID, name: identity.name), to: &out)
+        writeActor(actor, to: &out)
         out.member("conn_id", connID)
         out.member("time", RFC3339.format(unixMillis: nowMillis))
         out.endObject()
