@@ -134,10 +134,25 @@ def pytest_pyfunc_call(pyfuncitem):
 
 
 class HubServer:
-    """A `hubbub serve` on a seeded data directory; `base` is its ws:// origin."""
+    """A `hubbub serve` on a seeded data directory (or PostgreSQL database, with
+    HUBBUB_TEST_STORE=postgres); `base` is its ws:// origin."""
 
-    def __init__(self, hub, data_dir, args):
+    def __init__(self, hub, data_dir, args, database_url=None, cluster=None):
         self.hub, self.data_dir, self.args = hub, data_dir, args
+        self.database_url, self.cluster = database_url, cluster
+
+    def query(self, sql):
+        """Rows of `sql` against the hub's store, as tuples of strings/ints."""
+        if self.database_url:
+            database = self.database_url.rsplit("/", 1)[1]
+            return [tuple(int(v) if v.lstrip("-").isdigit() else v for v in row) for row in self.cluster.psql(database, sql)]
+        import sqlite3
+
+        db = sqlite3.connect(f"file:{self.data_dir / 'hubbub.sqlite3'}?mode=ro", uri=True)
+        try:
+            return [tuple(row) for row in db.execute(sql).fetchall()]
+        finally:
+            db.close()
 
     @property
     def base(self):
@@ -155,13 +170,14 @@ class HubServer:
         return self.hub.stop(signal.SIGKILL)
 
 
-def seed_data_dir(data_dir, world):
-    """Runs `hubbub admin seed FILE --data-dir DIR`; skips the test while the subcommand does not exist."""
+def seed_data_dir(data_dir, world, database_url=None):
+    """Runs `hubbub admin seed FILE --data-dir DIR` (or `--database-url URL`); skips the test while the subcommand does not exist."""
     data_dir = pathlib.Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     seed_file = data_dir.parent / f"{data_dir.name}-seed.json"
     seed_file.write_text(json.dumps(world))
-    r = subprocess.run([HUBBUB, "admin", "seed", str(seed_file), "--data-dir", str(data_dir)],
+    target = ["--database-url", database_url] if database_url else ["--data-dir", str(data_dir)]
+    r = subprocess.run([HUBBUB, "admin", "seed", str(seed_file), *target],
                        capture_output=True, text=True, timeout=60)
     if r.returncode != 0:
         out = r.stdout + r.stderr
@@ -182,27 +198,52 @@ HUB_DEFAULTS = {
 }
 
 
+TEST_STORE = os.environ.get("HUBBUB_TEST_STORE", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One PostgreSQL cluster for the session when HUBBUB_TEST_STORE=postgres."""
+    if TEST_STORE != "postgres":
+        yield None
+        return
+    from pgcluster import PostgresCluster
+
+    cluster = PostgresCluster()
+    yield cluster
+    cluster.destroy()
+
+
 @pytest.fixture
-def hubbub(hub_factory, tmp_path):
+def hubbub(hub_factory, tmp_path, postgres_cluster):
     """start(world=hubclient.WORLD, data_dir=None, seed=True, preexec_fn=None, **flags) -> HubServer.
 
     Flags are keywords: start(presence_grace="1s", io="epoll"). A flag set to None is left out."""
     from hubclient import SECRET, WORLD
 
     counter = iter(range(1000))
+    databases = {}
 
     def start(world=None, data_dir=None, seed=True, preexec_fn=None, **flags):
         if data_dir is None:
             data_dir = tmp_path / f"data{next(counter)}"
+        database_url = None
+        if postgres_cluster is not None:
+            # One database per data directory, so a restarted hub finds its data again.
+            if str(data_dir) not in databases:
+                databases[str(data_dir)] = postgres_cluster.new_database()
+            database_url = databases[str(data_dir)]
         if seed:
-            seed_data_dir(data_dir, WORLD if world is None else world)
+            seed_data_dir(data_dir, WORLD if world is None else world, database_url)
         merged = dict(HUB_DEFAULTS)
         merged.update({k.replace("_", "-"): v for k, v in flags.items()})
         args = ["--data-dir", str(data_dir), "--jwt-secret", SECRET]
+        if database_url:
+            args += ["--database-url", database_url]
         for k, v in merged.items():
             if v is not None:
                 args += [f"--{k}", str(v)]
         hub = hub_factory(*args, preexec_fn=preexec_fn)
-        return HubServer(hub, pathlib.Path(data_dir), args)
+        return HubServer(hub, pathlib.Path(data_dir), args, database_url, postgres_cluster)
 
     return start

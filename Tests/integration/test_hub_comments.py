@@ -227,8 +227,6 @@ async def test_errors_are_not_remembered_for_idempotency(hubbub):
 async def test_mention_of_an_offline_member_is_recorded_in_the_outbox(hubbub):
     """README 8.3: a mentioned member with no live connection gets an outbox row (for the
     e-mail queue), written with the event; a connected one gets `mention` and no row."""
-    import sqlite3
-
     hub = hubbub()
     alice = await connect_as(hub, "alice")
     bob = await connect_as(hub, "bob")  # online, in no room
@@ -236,9 +234,5 @@ async def test_mention_of_an_offline_member_is_recorded_in_the_outbox(hubbub):
     result = await alice.ok("comment", room=APOLLO, card_id="card_1", text="@bob and @carol.chen, see this")
     assert [m["user_id"] for m in result["mentions"]] == ["u_bob", "u_carol"]
     await bob.wait_type("mention", timeout=3)
-    db = sqlite3.connect(f"file:{hub.data_dir / 'hubbub.sqlite3'}?mode=ro", uri=True)
-    try:
-        rows = db.execute("SELECT user_id, email, kind, event_id, seq, state FROM outbox ORDER BY id").fetchall()
-    finally:
-        db.close()
+    rows = hub.query("SELECT user_id, email, kind, event_id, seq, state FROM outbox ORDER BY id")
     assert rows == [("u_carol", "carol.chen@people.example", "mention", result["event_id"], result["seq"], "pending")]
