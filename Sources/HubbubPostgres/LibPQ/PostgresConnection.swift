@@ -19,9 +19,9 @@ final class PostgresConnection {
     /// Connects (blocking, up to the connect timeout) and sets the session up.
     init(_ parameters: ConnectionParameters) throws(StoreError) {
         let pairs = parameters.keywordsAndValues
-        let opened: OpaquePointer? = try withCStrings(pairs.map(\.keyword)) { keywords throws(StoreError) in
-            try withCStrings(pairs.map(\.value)) { values throws(StoreError) in
-                // Both arrays end with a NULL entry.
+        // Both arrays end with a NULL entry.
+        let opened: OpaquePointer? = try withCStrings(pairs.map(\.keyword) + [nil]) { keywords throws(StoreError) in
+            try withCStrings(pairs.map(\.value) + [nil]) { values throws(StoreError) in
                 PQconnectdbParams(keywords, values, 1)
             }
         }

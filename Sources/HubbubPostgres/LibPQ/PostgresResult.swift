@@ -17,6 +17,8 @@ final class PostgresResult {
 
     var rowCount: Int { Int(PQntuples(result)) }
 
+    var columnCount: Int { Int(PQnfields(result)) }
+
     /// The command tag, e.g. `INSERT 0 1` or `COMMIT`.
     var commandStatus: String { String(cString: PQcmdStatus(result)) }
 
