@@ -66,9 +66,16 @@ final class PostgresConnection {
     /// Sends the statements in one pipeline (libpq pipeline mode, one round trip) and
     /// reads their results. They run in order; after a failing one the server skips the
     /// rest (``PipelineOutcome/failure``). A statement error is returned, not thrown;
-    /// a lost connection throws ``StoreError/Code/unavailable``.
+    /// a lost connection throws ``StoreError/Code/unavailable``, and a parameter
+    /// PostgreSQL cannot take throws ``StoreError/Code/invalidArgument`` before anything
+    /// is sent.
     func pipeline(_ statements: [PostgresStatement]) throws(StoreError) -> PipelineOutcome {
         guard !poisoned else { throw StoreError.connectionLost("the connection was lost earlier") }
+        // Encoded before anything is sent: a value PostgreSQL cannot take (text with a
+        // NUL) throws ``StoreError/Code/invalidArgument`` with nothing sent at all.
+        let encoded = try statements.map { statement throws(StoreError) in
+            try statement.parameters.map { value throws(StoreError) in try value.encoded() }
+        }
         guard PQenterPipelineMode(connection) == 1 else { throw lost() }
 
         // What each result read back belongs to: a Prepare (of a name) or statement i.
@@ -87,7 +94,7 @@ final class PostgresConnection {
                 pendingNames[statement.sql] = newName
                 name = newName
             }
-            let values = try statement.parameters.map { value throws(StoreError) in try value.encoded() }
+            let values = encoded[index]
             let sent = try withCStrings(values) { pointers throws(StoreError) in
                 PQsendQueryPrepared(connection, name, Int32(values.count), pointers, nil, nil, 0)
             }

@@ -101,7 +101,12 @@ struct PostgresCommandWriter {
         let project = rooms.projects[command.room]
         if project != nil { statements += reads }
 
-        let outcome = try db.pipeline(statements)
+        let outcome: PipelineOutcome
+        do throws(StoreError) {
+            outcome = try db.pipeline(statements)
+        } catch where error.code == .invalidArgument {
+            return .decided(.rejected(error))  // nothing was sent
+        }
         if let failure = outcome.failure {
             guard failure.index >= first else { throw failure.error }
             try rollbackToSavepoint()
@@ -141,7 +146,12 @@ struct PostgresCommandWriter {
                     PostgresRecords.insertIdempotencyKey,
                     [.text(key.scope), .text(key.key), .int(fingerprint)] + PostgresRecords.eventValues(event)))
         }
-        let outcome = try db.pipeline(statements)
+        let outcome: PipelineOutcome
+        do throws(StoreError) {
+            outcome = try db.pipeline(statements)
+        } catch where error.code == .invalidArgument {
+            return .rejected(error)  // nothing was sent
+        }
         if let failure = outcome.failure {
             try rollbackToSavepoint()
             return .rejected(failure.error)
