@@ -26,6 +26,10 @@ fi
 HUBBUB_BIN="$root/.build/release/hubbub" HUBBUB_LOAD_BIN="$root/.build/release/hubbub-load" \
   "$venv/bin/pytest" -q Tests/integration
 
+echo "== the hub's end-to-end tests again, on PostgreSQL (a throw-away cluster the tests start)"
+HUBBUB_TEST_STORE=postgres HUBBUB_BIN="$root/.build/release/hubbub" \
+  "$venv/bin/pytest" -q Tests/integration/test_hub_*.py Tests/integration/test_postgres_failure.py
+
 echo "== Autobahn conformance (sections 1-10, both backends)"
 scripts/conformance.sh uring
 scripts/conformance.sh epoll

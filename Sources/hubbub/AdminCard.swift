@@ -34,7 +34,7 @@ struct AdminCard: ParsableCommand {
             let (project, json) = (project, json)
             let request = AdminCardWriter.Request(
                 cardID: id, columnID: column, position: position ?? Int.max, title: title)
-            try AdminRunner.run(data.directory) { session in
+            try AdminRunner.run(data.location) { session in
                 _ = try await session.requireProject(project)
                 let created = try await AdminCardWriter.create([request], project: project, store: session.store)
                 for card in created {
@@ -64,7 +64,7 @@ struct AdminCard: ParsableCommand {
 
         func run() throws {
             let (project, json) = (project, json)
-            try AdminRunner.run(data.directory) { session in
+            try AdminRunner.run(data.location) { session in
                 guard let board = try await session.store.board(projectID: project) else {
                     throw AdminError.failure("project \(project) does not exist (see 'hubbub admin project list')")
                 }

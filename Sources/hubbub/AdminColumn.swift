@@ -29,7 +29,7 @@ struct AdminColumn: ParsableCommand {
 
         func run() throws {
             let (project, id, name, position) = (project, id, name, position)
-            try AdminRunner.run(data.directory) { session in
+            try AdminRunner.run(data.location) { session in
                 let (column, existed) = try await Self.save(
                     project: project, id: id, name: name, position: position, session)
                 print("\(existed ? "updated" : "added") column \(column.id) (\(column.name)) at position \(column.position) in \(project)")
@@ -64,7 +64,7 @@ struct AdminColumn: ParsableCommand {
 
         func run() throws {
             let (project, json) = (project, json)
-            try AdminRunner.run(data.directory) { session in
+            try AdminRunner.run(data.location) { session in
                 _ = try await session.requireProject(project)
                 let columns = try await session.store.columns(projectID: project)
                 if json {

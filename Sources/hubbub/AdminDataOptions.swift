@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `--data-dir`, taken by every `hubbub admin` subcommand.
+/// `--data-dir` (or `--database-url`), taken by every `hubbub admin` subcommand.
 struct AdminDataOptions: ParsableArguments {
     @Option(
         name: .customLong("data-dir"),
@@ -11,5 +11,10 @@ struct AdminDataOptions: ParsableArguments {
     )
     var dataDir: String?
 
+    @Option(help: "A PostgreSQL database instead (libpq URL; default: $HUBBUB_DATABASE_URL).")
+    var databaseURL: String?
+
     var directory: DataDirectory { DataDirectory(flag: dataDir) }
+
+    var location: StoreLocation { StoreLocation.resolve(databaseURL: databaseURL, dataDirectory: directory) }
 }

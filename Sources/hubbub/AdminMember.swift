@@ -31,7 +31,7 @@ struct AdminMember: ParsableCommand {
 
         func run() throws {
             let member = Member(projectID: project, userID: user, displayName: name, email: email, username: username)
-            try AdminRunner.run(data.directory) { session in
+            try AdminRunner.run(data.location) { session in
                 let existed = try await Self.save(member, session)
                 print("\(existed ? "updated" : "added") member \(member.userID) (@\(member.username)) in \(member.projectID)")
             }
@@ -72,7 +72,7 @@ struct AdminMember: ParsableCommand {
 
         func run() throws {
             let (project, json) = (project, json)
-            try AdminRunner.run(data.directory) { session in
+            try AdminRunner.run(data.location) { session in
                 _ = try await session.requireProject(project)
                 let members = try await session.store.members(projectID: project)
                 if json {
@@ -105,7 +105,7 @@ struct AdminMember: ParsableCommand {
 
         func run() throws {
             let (project, user) = (project, user)
-            try AdminRunner.run(data.directory) { session in
+            try AdminRunner.run(data.location) { session in
                 _ = try await session.requireProject(project)
                 guard try await session.store.member(projectID: project, userID: user) != nil else {
                     throw AdminError.failure("\(user) is not a member of project \(project)")

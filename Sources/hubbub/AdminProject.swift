@@ -24,7 +24,7 @@ struct AdminProject: ParsableCommand {
 
         func run() throws {
             let project = Project(id: id, name: name)
-            try AdminRunner.run(data.directory) { session in
+            try AdminRunner.run(data.location) { session in
                 let existed = try await session.store.project(id: project.id) != nil
                 try await session.store.upsertProject(project)
                 print("\(existed ? "updated" : "created") project \(project.id) (\(project.name))")
@@ -40,7 +40,7 @@ struct AdminProject: ParsableCommand {
 
         func run() throws {
             let json = json
-            try AdminRunner.run(data.directory) { session in
+            try AdminRunner.run(data.location) { session in
                 let projects = try await session.store.listProjects()
                 if json {
                     print(AdminJSON.projects(projects))
@@ -68,7 +68,7 @@ struct AdminProject: ParsableCommand {
 
         func run() throws {
             let id = id
-            try AdminRunner.run(data.directory) { session in
+            try AdminRunner.run(data.location) { session in
                 _ = try await session.requireProject(id)
                 try await session.store.deleteProject(id: id)
                 print("deleted project \(id)")

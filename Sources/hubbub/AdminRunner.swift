@@ -4,7 +4,8 @@ import Foundation
 import HubbubStore
 import Synchronization
 
-/// Runs the body of an admin command against the store of a data directory.
+/// Runs the body of an admin command against the store (a data directory's SQLite file,
+/// or PostgreSQL with `--database-url`).
 ///
 /// The root command is synchronous (`hubbub serve` blocks its signals before any thread
 /// starts), so admin commands are too: the async body runs in a task while the calling
@@ -12,14 +13,14 @@ import Synchronization
 /// become a message on stderr and an exit status (``AdminError``).
 enum AdminRunner {
     static func run(
-        _ directory: DataDirectory, _ body: @escaping @Sendable (AdminSession) async throws -> Void
+        _ location: StoreLocation, _ body: @escaping @Sendable (AdminSession) async throws -> Void
     ) throws {
         let result = waitFor {
-            let store: SQLiteStore
+            let store: any Store
             do throws(StoreError) {
-                store = try await directory.openStore()
+                store = try await location.open()
             } catch {
-                throw AdminError.failure("cannot open \(directory.databasePath): \(AdminError.store(error).message)")
+                throw AdminError.failure("cannot open \(location): \(AdminError.store(error).message)")
             }
             do {
                 try await body(AdminSession(store: store))

@@ -39,7 +39,7 @@ struct AdminSeed: ParsableCommand {
         } else {
             document = .demo
         }
-        try AdminRunner.run(data.directory) { session in
+        try AdminRunner.run(data.location) { session in
             for entry in document.projects {
                 print(try await AdminSeeder.apply(entry, session))
             }

@@ -3,7 +3,7 @@ import HubbubStore
 
 /// An open store plus the lookups every admin command needs before it writes.
 struct AdminSession: Sendable {
-    let store: SQLiteStore
+    let store: any Store
 
     /// The project, or a failure naming it.
     func requireProject(_ id: String) async throws -> Project {

@@ -3,12 +3,25 @@ import ArgumentParser
 import Glibc
 import HubbubAuth
 import HubbubHub
+import HubbubPostgres
 import HubbubPresence
 
 /// The flags of `hubbub serve` that configure the hub on `/ws` (docs/configuration.md).
 struct HubOptions: ParsableArguments {
     @Option(help: "Directory of the embedded database (default ./hubbub-data, or $HUBBUB_DATA_DIR).")
     var dataDir: String?
+
+    @Option(help: "Use PostgreSQL: a libpq URL (postgres://user:pass@host:5432/db?sslmode=verify-full) or key/value string (or $HUBBUB_DATABASE_URL).")
+    var databaseURL: String?
+
+    @Option(help: "PostgreSQL connections (each on its own thread).")
+    var databasePoolSize = 4
+
+    @Option(help: "PostgreSQL statement timeout.")
+    var databaseStatementTimeout = DurationArgument(seconds: 10)
+
+    @Flag(help: "Apply pending PostgreSQL migrations at start-up (else `hubbub migrate` must have run).")
+    var databaseMigrate = false
 
     @Option(help: "HS256 secret for client tokens, at least 32 bytes (or $HUBBUB_JWT_SECRET).")
     var jwtSecret: String?
@@ -91,12 +104,22 @@ struct HubOptions: ParsableArguments {
             ("--max-presence-state-bytes", maxPresenceStateBytes), ("--max-ephemeral-bytes", maxEphemeralBytes),
             ("--max-cards-per-board", maxCardsPerBoard), ("--max-commit-batch", maxCommitBatch),
             ("--api-requests-per-second", apiRequestsPerSecond), ("--api-burst", apiBurst),
+            ("--database-pool-size", databasePoolSize),
         ]
         for (flag, value) in positive where value < 1 { throw ValidationError("\(flag) must be at least 1") }
         guard presenceFullMinUsers >= 0, presenceFullMinUsers <= presenceFullMaxUsers else {
             throw ValidationError("--presence-full-min-users must be between 0 and --presence-full-max-users")
         }
         guard authTimeout.nanoseconds > 0 else { throw ValidationError("--auth-timeout must be positive") }
+    }
+
+    /// The store to open: PostgreSQL with a URL, else the data directory's SQLite file.
+    func storeLocation(_ dataDirectory: DataDirectory) -> StoreLocation {
+        var configuration = PostgresStore.Configuration()
+        configuration.poolSize = databasePoolSize
+        configuration.statementTimeout = .nanoseconds(Int64(databaseStatementTimeout.nanoseconds))
+        configuration.migrateOnOpen = databaseMigrate
+        return StoreLocation.resolve(databaseURL: databaseURL, dataDirectory: dataDirectory, configuration: configuration)
     }
 
     /// The API keys from the flags and `HUBBUB_API_KEYS`.

@@ -156,14 +156,15 @@ struct Serve: ParsableCommand {
         }
         let hubConfiguration = hub.configuration(
             maxMessageBytes: maxMessageSize.bytes, maxFrameBytes: maxFrameSize.bytes, maxSendQueueBytes: maxSendQueue.bytes)
-        let store: SQLiteStore
+        let location = hub.storeLocation(dataDirectory)
+        let store: any Store
         do {
-            store = try blocking { try await dataDirectory.openStore() }
+            store = try blocking { try await location.open() }
         } catch {
-            logger.critical("could not open the database in \(dataDirectory.path): \(error)")
+            logger.critical("could not open the store (\(location)): \(error)")
             throw ExitCode(1)
         }
-        logger.info("store", metadata: ["kind": "sqlite", "path": "\(dataDirectory.databasePath)"])
+        logger.info("store", metadata: ["kind": "\(location.kind)", "location": "\(location)"])
 
         let server: Server
         var started: Hub?

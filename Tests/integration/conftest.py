@@ -177,6 +177,8 @@ def seed_data_dir(data_dir, world, database_url=None):
     seed_file = data_dir.parent / f"{data_dir.name}-seed.json"
     seed_file.write_text(json.dumps(world))
     target = ["--database-url", database_url] if database_url else ["--data-dir", str(data_dir)]
+    if database_url:
+        subprocess.run([HUBBUB, "migrate", "--database-url", database_url], check=True, capture_output=True, timeout=60)
     r = subprocess.run([HUBBUB, "admin", "seed", str(seed_file), *target],
                        capture_output=True, text=True, timeout=60)
     if r.returncode != 0:

@@ -41,7 +41,10 @@ class PostgresCluster:
         self.start()
 
     def _cmd(self, argv):
-        return (["runuser", "-u", "postgres", "--"] + argv) if self.as_root else argv
+        # setpriv execs the program itself (no intermediate process), so signals reach postgres.
+        if not self.as_root:
+            return argv
+        return ["setpriv", "--reuid", "postgres", "--regid", "postgres", "--init-groups", "--"] + argv
 
     def _run(self, argv, quiet=False):
         r = subprocess.run(self._cmd(argv), capture_output=True, text=True, timeout=120)
@@ -66,7 +69,7 @@ class PostgresCluster:
 
     def stop(self, immediate=False):
         if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(15 if not immediate else 3)  # SIGTERM: smart... SIGQUIT: immediate
+            self.proc.send_signal(3 if immediate else 2)  # SIGQUIT: immediate shutdown; SIGINT: fast shutdown
             try:
                 self.proc.wait(20)
             except subprocess.TimeoutExpired:

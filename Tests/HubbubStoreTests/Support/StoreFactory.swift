@@ -11,7 +11,7 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     /// The implementations the contract runs against.
-    static let all: [StoreFactory] = [.sqliteFile, .sqliteInMemory]
+    static let all: [StoreFactory] = [.sqliteFile, .sqliteInMemory, .postgres]
 
     /// Runs `body` with a fresh store, then closes it and removes what it left behind.
     func withStore(_ body: (any Store) async throws -> Void) async throws {
