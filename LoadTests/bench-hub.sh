@@ -36,8 +36,27 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# STORE=postgres: a throw-away PostgreSQL cluster on loopback (as the postgres user
+# when run as root), one database per scenario; otherwise the embedded SQLite store.
+store="${STORE:-sqlite}"
+pg_pid=""
+as_pg() { if [[ $(id -u) -eq 0 ]]; then setpriv --reuid postgres --regid postgres --init-groups -- "$@"; else "$@"; fi; }
+if [[ "$store" == postgres ]]; then
+  pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  pgroot="$work/pg"
+  mkdir -p "$pgroot" && chmod 755 "$work" "$pgroot"
+  [[ $(id -u) -eq 0 ]] && chown postgres:postgres "$pgroot"
+  as_pg "$pgbin/initdb" -D "$pgroot/data" -A trust -U hubbub -E UTF8 >/dev/null
+  pgport=$(free_port)
+  as_pg "$pgbin/postgres" -D "$pgroot/data" -p "$pgport" -k "$pgroot" -c listen_addresses=127.0.0.1 \
+    -c fsync=on -c max_connections=100 >"$out/postgres.log" 2>&1 &
+  pg_pid=$!
+  for _ in $(seq 100); do "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$pgport" && break; sleep 0.1; done
+  trap 'kill -INT $pg_pid 2>/dev/null; wait $pg_pid 2>/dev/null; cleanup' EXIT
+fi
+
 
 # Waits until 127.0.0.1:$1 accepts connections (at most 10 s).
 wait_listening() {
@@ -54,11 +73,17 @@ for scenario in "${scenarios[@]}"; do
   data="$work/$name"
   mkdir -p "$data"
   "$bin/hubbub-load" --seed-file "$data/seed.json" --connections "$connections" --rooms "$rooms" >/dev/null
-  "$bin/hubbub" admin seed "$data/seed.json" --data-dir "$data/db" >/dev/null
+  target=(--data-dir "$data/db")
+  if [[ "$store" == postgres ]]; then
+    "$pgbin/psql" -q -h 127.0.0.1 -p "$pgport" -U hubbub -d postgres -c "CREATE DATABASE bench_$name" >/dev/null
+    target=(--data-dir "$data/db" --database-url "postgres://hubbub@127.0.0.1:$pgport/bench_$name")
+    "$bin/hubbub" migrate --database-url "postgres://hubbub@127.0.0.1:$pgport/bench_$name" >/dev/null
+  fi
+  "$bin/hubbub" admin seed "$data/seed.json" "${target[@]}" >/dev/null
   for rep in $(seq "$repeats"); do
     port=$(free_port)
     log="$out/$name-$rep-server.log"
-    "$bin/hubbub" serve --listen "127.0.0.1:$port" --data-dir "$data/db" --jwt-secret "$secret" \
+    "$bin/hubbub" serve --listen "127.0.0.1:$port" "${target[@]}" --jwt-secret "$secret" \
       --commands-per-second 1000 --commands-burst 1000 --log-level warning 2>"$log" &
     server_pid=$!
     if ! wait_listening "$port"; then
@@ -88,7 +113,7 @@ out, repeats, connections, scenarios = sys.argv[1], int(sys.argv[2]), sys.argv[3
 def med(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else float("nan")
-print(f"{repeats} run(s) per scenario, {connections} connections; medians (lost/dup/ooo and errors: totals)")
+print(f"store {os.environ.get('STORE', 'sqlite')}: {repeats} run(s) per scenario, {connections} connections; medians (lost/dup/ooo and errors: totals)")
 print()
 print("| scenario | rooms | rate/room | connect+join ms | acked/s | delivered/s | ack p50 ms | ack p99 ms "
       "| fan-out p50 ms | p99 ms | p99.9 ms | max ms | lost/dup/ooo | errors | server CPU s | server peak RSS MiB | client CPU s |")
