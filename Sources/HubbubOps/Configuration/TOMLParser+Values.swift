@@ -48,7 +48,10 @@ extension TOMLParser {
         }
     }
 
+    /// Errors point at the backslash.
     private mutating func parseEscape() throws(TOMLError) -> Unicode.Scalar {
+        let (escapeLine, escapeColumn) = position()
+        func error(_ reason: String) -> TOMLError { TOMLError(line: escapeLine, column: escapeColumn, reason: reason) }
         index += 1
         guard let byte = peek() else { throw error("unterminated string: missing '\"'") }
         switch byte {
