@@ -8,6 +8,12 @@ public struct ResolvedConfiguration: Sendable {
         /// none for a switch set to false without an inversion).
         public var values: [String]
         public var source: ConfigurationError.Source
+
+        public init(flag: String, values: [String], source: ConfigurationError.Source) {
+            self.flag = flag
+            self.values = values
+            self.source = source
+        }
     }
 
     /// The arguments to parse: the settings from the file and the environment as
@@ -19,6 +25,12 @@ public struct ResolvedConfiguration: Sendable {
     /// `HUBBUB_*` variables that name no flag (other tools use the prefix too: warn, do
     /// not fail).
     public var unusedEnvironment: [String]
+
+    public init(arguments: [String], settings: [Setting] = [], unusedEnvironment: [String] = []) {
+        self.arguments = arguments
+        self.settings = settings
+        self.unusedEnvironment = unusedEnvironment
+    }
 
     /// The setting behind `flag` (main name or alias), if it came from the file or the environment.
     public func source(of flag: String) -> ConfigurationError.Source? {

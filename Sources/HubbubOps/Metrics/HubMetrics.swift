@@ -33,8 +33,9 @@ public struct HubMetrics: Sendable {
 
     /// Registers every hub metric on `registry` (once per registry), and the process
     /// metrics unless `processMetrics` is false. `commandTypes`, `commandResults` and
-    /// `storeOperations` are the label values resolved up front (other values still
-    /// work, through a lock); the lead passes the protocol's own lists.
+    /// `storeOperations` are the label values looked up without a lock (other values
+    /// still work, through the family's lock); a combination appears in the exposition
+    /// once it has been counted. E-mail results appear from the start, at 0.
     public init(
         registry: MetricsRegistry = MetricsRegistry(),
         commandTypes: [String] = HubMetrics.defaultCommandTypes,
@@ -64,7 +65,7 @@ public struct HubMetrics: Sendable {
         emails = PreparedChildren(
             family: registry.counter("hubbub_emails_total", help: "E-mails by outcome: sent, retried or dead.",
                                      labels: ["result"]),
-            values: EmailResult.allCases.map(\.rawValue))
+            values: EmailResult.allCases.map(\.rawValue), eager: true)
         ioBackend = registry.gauge("hubbub_io_backend", help: "The I/O backend in use (1 for its label).", labels: ["backend"])
         commands = PreparedChildren(
             family: registry.counter("hubbub_commands_total", help: "Client commands by type and result (ok or an error code).",
