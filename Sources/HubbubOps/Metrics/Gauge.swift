@@ -6,26 +6,27 @@ import Synchronization
 /// owned elsewhere (a queue's depth), register a collected gauge instead
 /// (``MetricsRegistry/collectedGauge(_:help:_:)``), read at scrape time.
 public final class Gauge: Sendable {
-    private let storage = Atomic<Int64>(0)
+    @usableFromInline let storage = Atomic<Int64>(0)
 
     public init() {}
 
-    @inline(__always)
+    @inlinable
     public func set(_ value: Int64) {
         storage.store(value, ordering: .relaxed)
     }
 
-    @inline(__always)
+    @inlinable
     public func increment(by amount: Int64 = 1) {
         storage.wrappingAdd(amount, ordering: .relaxed)
     }
 
-    @inline(__always)
+    @inlinable
     public func decrement(by amount: Int64 = 1) {
         storage.wrappingSubtract(amount, ordering: .relaxed)
     }
 
     /// The current value.
+    @inlinable
     public var value: Int64 {
         storage.load(ordering: .relaxed)
     }

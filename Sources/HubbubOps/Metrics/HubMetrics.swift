@@ -14,7 +14,8 @@ public struct HubMetrics: Sendable {
     public let rooms: Gauge
     /// `hubbub_messages_received_total`: client messages (WebSocket text frames, reassembled).
     public let messagesReceived: Counter
-    /// `hubbub_messages_sent_total`: messages handed to connections (one per recipient).
+    /// `hubbub_messages_sent_total`: messages handed to connections (one per recipient;
+    /// add a fan-out's recipients at once, per loop, rather than one by one).
     public let messagesSent: Counter
     /// `hubbub_fanout_seconds`: from a commit to handing the frame to the last loop.
     public let fanoutSeconds: Histogram
