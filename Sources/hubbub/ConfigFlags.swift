@@ -40,7 +40,7 @@ enum ConfigFlags {
     /// variables folded in. A request for help is passed through untouched, so a broken
     /// file never hides `--help`.
     static func serveArguments(commandLine: [String], environment: [String: String]) throws(ConfigurationError) -> ResolvedConfiguration {
-        let helpRequests: Set<String> = ["-h", "--help", "--experimental-dump-help", "help"]
+        let helpRequests: Set<String> = ["-h", "--help", "--experimental-dump-help"]
         if commandLine.contains(where: helpRequests.contains) {
             return ResolvedConfiguration(arguments: commandLine, settings: [], unusedEnvironment: [])
         }
