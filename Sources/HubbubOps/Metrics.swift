@@ -1,1 +1,0 @@
-// Placeholder: metrics, logs, configuration (issue 7).

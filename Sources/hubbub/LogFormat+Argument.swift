@@ -1,0 +1,5 @@
+import ArgumentParser
+import HubbubOps
+
+/// `--log-format json|text`.
+extension LogFormat: ExpressibleByArgument {}
