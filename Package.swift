@@ -83,7 +83,7 @@ let package = Package(
             name: "HubbubHub",
             dependencies: [
                 "HubbubServer", "HubbubIO", "HubbubHTTP", "HubbubWebSocket", "HubbubAuth",
-                "HubbubPresence", "HubbubStore", "HubbubJSON",
+                "HubbubPresence", "HubbubStore", "HubbubJSON", "HubbubOps",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -1,5 +1,6 @@
 import HubbubPresence
 import HubbubIO
+import HubbubOps
 import HubbubStore
 import HubbubWebSocket
 import Logging
@@ -15,11 +16,18 @@ public final class Hub: Sendable {
     let loops: [LoopSessions]
     let users = UserDirectory()
     let resumes: ResumeRegistry
-    let rooms = RoomTable()
+    let rooms: RoomTable
     let committer: GroupCommitter
     let decoder: CommandDecoder
+    let metrics: HubMetrics
 
-    public init(configuration: HubConfiguration, store: any Store, authenticator: Authenticator, group: EventLoopGroup, logger: Logger) {
+    public init(
+        configuration: HubConfiguration, store: any Store, authenticator: Authenticator, group: EventLoopGroup, logger: Logger,
+        metrics: HubMetrics = HubMetrics(processMetrics: false)
+    ) {
+        self.metrics = metrics
+        let gauge = metrics.rooms
+        self.rooms = RoomTable { gauge.set(Int64($0)) }
         self.configuration = configuration
         self.store = store
         self.authenticator = authenticator

@@ -3,6 +3,7 @@ import Glibc
 import HubbubAuth
 import HubbubHTTP
 import HubbubHub
+import HubbubOps
 import HubbubStore
 import HubbubIO
 import HubbubServer
@@ -85,6 +86,14 @@ struct Serve: ParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(help: "Log format: text (one readable line per record) or json (one JSON object per line).")
+    var logFormat: LogFormat = .text
+
+    @Option(help: ArgumentHelp(
+        "A configuration file (TOML) setting any of these flags; HUBBUB_* variables and flags override it (or $HUBBUB_CONFIG).",
+        valueName: "file"))
+    var config: String?
+
     @OptionGroup(title: "Hub")
     var hub: HubOptions
 
@@ -105,11 +114,7 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let stop = ShutdownSignal()  // before any thread starts: they inherit the blocked mask
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-            return handler
-        }
+        HubbubLogging.bootstrap(format: logFormat, level: Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "hubbub")
 
         // Connections need descriptors: raise the soft limit as far as the hard one allows.
@@ -166,19 +171,22 @@ struct Serve: ParsableCommand {
         }
         logger.info("store", metadata: ["kind": "\(location.kind)", "location": "\(location)"])
 
+        let metrics = HubMetrics(
+            commandTypes: HubMetrics.defaultCommandTypes, commandResults: HubMetrics.defaultCommandResults)
         let server: Server
         var started: Hub?
         do {
             server = try Server(configuration: config, logger: logger) { group in
                 let hub = Hub(
                     configuration: hubConfiguration, store: store, authenticator: Authenticator(verifier: verifier),
-                    group: group, logger: logger)
+                    group: group, logger: logger, metrics: metrics)
+                metrics.setIOBackend("\(group.backend)")
                 started = hub
                 let api = APIEndpoint(
                     hub: hub, keys: apiKeys, requestsPerSecond: Double(self.hub.apiRequestsPerSecond), burst: self.hub.apiBurst)
                 return [
                     ("/ws", .webSocket(hub.endpoint)), ("/readyz", .asyncHTTP(ReadinessEndpoint(store: store))),
-                    ("/v1/*", .asyncHTTP(api)),
+                    ("/v1/*", .asyncHTTP(api)), ("/metrics", .http(MetricsEndpoint(metrics: metrics))),
                 ]
             }
         } catch {

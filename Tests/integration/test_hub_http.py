@@ -80,3 +80,40 @@ def test_readyz_answers_503_when_the_store_does_not_answer(hub_factory, tmp_path
             break
         time.sleep(0.2)
     assert status == 200
+
+
+def test_metrics_are_exposed_in_prometheus_text_format(hubbub):
+    """/metrics (issue 7): the hub's own series and the process's, updated as clients come."""
+    import asyncio
+
+    from hubclient import APOLLO, connect_as
+
+    hub = hubbub()
+
+    def scrape():
+        [(status, body)] = http_exchange(hub.port, b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 1)
+        assert status == 200
+        series = {}
+        for line in body.decode().splitlines():
+            if line and not line.startswith("#"):
+                name, _, value = line.rpartition(" ")
+                series[name] = float(value)
+        return series
+
+    before = scrape()
+    assert before["hubbub_connections"] == 0
+    assert any(k.startswith("hubbub_io_backend{") for k in before)
+    assert "process_resident_memory_bytes" in before
+
+    async def session():
+        alice = await connect_as(hub, "alice")
+        await alice.join(APOLLO)
+        await alice.ok("comment", room=APOLLO, card_id="card_1", text="counted")
+        during = scrape()
+        assert during["hubbub_connections"] == 1
+        assert during["hubbub_rooms"] >= 1
+        assert during["hubbub_messages_received_total"] >= 2
+        assert during["hubbub_fanout_seconds_count"] >= 1
+        await alice.close()
+
+    asyncio.run(session())

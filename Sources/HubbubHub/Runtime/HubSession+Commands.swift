@@ -1,3 +1,4 @@
+import HubbubOps
 import HubbubServer
 import Logging
 import HubbubIO
@@ -9,6 +10,7 @@ import HubbubWebSocket
 extension HubSession {
     /// A text message from the client: decoded and rate limited now, answered in order.
     func received(_ bytes: [UInt8]) {
+        hub.metrics.messagesReceived.increment()
         let item: QueueItem
         switch hub.decoder.decode(bytes) {
         case .failure(let failure):

@@ -1,3 +1,4 @@
+import HubbubOps
 import HubbubWebSocket
 import HubbubServer
 import Logging
@@ -163,6 +164,7 @@ extension HubSession {
             if seq > link.boundary {
                 link.boundary = seq
                 send(frame: frame)
+                if let channel { hub.metrics.sendQueueBytes.observe(Double(channel.queuedBytes)) }
             }
         case .presence(let room, let frame):
             guard let link = rooms[room] else { return }

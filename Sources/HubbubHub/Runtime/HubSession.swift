@@ -1,3 +1,4 @@
+import HubbubOps
 import Logging
 import HubbubIO
 import HubbubJSON
@@ -60,6 +61,7 @@ final class HubSession: WebSocketSession {
 
     func webSocketDidOpen(_ socket: any WebSocketChannel) {
         channel = socket
+        hub.metrics.connections.increment()
         let loopIndex = socket.engine.loop.index
         ref = hub.loops[loopIndex].register(self)
         if identity != nil {
@@ -90,6 +92,8 @@ final class HubSession: WebSocketSession {
     func webSocketDidClose(code: WebSocketCloseCode, reason: String) {
         guard !closed else { return }
         closed = true
+        hub.metrics.connections.decrement()
+        if code == HubCloseCode.slowConsumer { hub.metrics.slowConsumerCloses.increment() }
         for timer in [authTimer, warningTimer, expiryTimer, coalesceTimer] {
             if let timer { engine?.cancel(timer) }
         }
@@ -118,12 +122,14 @@ final class HubSession: WebSocketSession {
     @discardableResult
     func send(_ json: [UInt8]) -> Bool {
         guard let channel, !closed else { return false }
+        hub.metrics.messagesSent.increment()
         return channel.send(frame: hub.textFrame(json))
     }
 
     @discardableResult
     func send(frame: ByteChunk) -> Bool {
         guard let channel, !closed else { return false }
+        hub.metrics.messagesSent.increment()
         return channel.send(frame: frame)
     }
 

@@ -1,3 +1,4 @@
+import HubbubOps
 import Logging
 import HubbubIO
 import HubbubJSON
@@ -52,7 +53,11 @@ extension Room {
         while !queue.isEmpty {
             let batch = Array(queue.prefix(hub.configuration.maxCommitBatch))
             queue.removeFirst(batch.count)
-            switch await hub.committer.commit(batch.map(\.storeCommand)) {
+            let started = MonotonicClock.now()
+            let result = await hub.committer.commit(batch.map(\.storeCommand))
+            let committed = MonotonicClock.now()
+            hub.metrics.storeOperation("commit", nanoseconds: committed - started)
+            switch result {
             case .failure(let error):
                 hub.logger.warning("commit failed", metadata: ["room": "\(id)", "error": "\(error)"])
                 for pending in batch { answer(pending, .failure(.storeUnavailable)) }
@@ -64,6 +69,7 @@ extension Room {
                     }
                     answer(pending, .success(outcome))
                 }
+                hub.metrics.fanoutSeconds.observe(nanoseconds: MonotonicClock.now() - committed)
             }
         }
         committing = false

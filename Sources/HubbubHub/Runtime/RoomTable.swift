@@ -6,19 +6,31 @@ import Synchronization
 final class RoomTable: Sendable {
     private let rooms = Mutex<[String: Room]>([:])
 
+    /// Called with the number of live rooms whenever it changes (a metrics gauge).
+    private let onCount: @Sendable (Int) -> Void
+
+    init(onCount: @escaping @Sendable (Int) -> Void = { _ in }) {
+        self.onCount = onCount
+    }
+
     func room(_ id: String, make: (String) -> Room) -> Room {
-        rooms.withLock { rooms in
-            if let room = rooms[id] { return room }
+        let (room, count) = rooms.withLock { rooms -> (Room, Int?) in
+            if let room = rooms[id] { return (room, nil) }
             let room = make(id)
             rooms[id] = room
-            return room
+            return (room, rooms.count)
         }
+        if let count { onCount(count) }
+        return room
     }
 
     func retire(_ room: Room) {
-        rooms.withLock { rooms in
-            if rooms[room.id] === room { rooms[room.id] = nil }
+        let count = rooms.withLock { rooms -> Int? in
+            guard rooms[room.id] === room else { return nil }
+            rooms[room.id] = nil
+            return rooms.count
         }
+        if let count { onCount(count) }
     }
 
     var count: Int { rooms.withLock { $0.count } }
