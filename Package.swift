@@ -48,6 +48,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Scale-out: the Broker protocol, an in-memory broker and a Redis one on hiredis.
+        .target(
+            name: "HubbubBroker",
+            dependencies: ["CHiredis", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         // The e-mail queue: SMTP (STARTTLS through OpenSSL), digests, .eml files.
         .target(
             name: "HubbubMail",
@@ -112,6 +118,7 @@ let package = Package(
 
         .testTarget(name: "HubbubHTTPTests", dependencies: ["HubbubHTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubWebSocketTests", dependencies: ["HubbubWebSocket"], swiftSettings: swiftSettings),
+        .testTarget(name: "HubbubBrokerTests", dependencies: ["HubbubBroker"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubMailTests", dependencies: ["HubbubMail", "HubbubStore"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubOpsTests", dependencies: ["HubbubOps", "HubbubJSON"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubJSONTests", dependencies: ["HubbubJSON"], swiftSettings: swiftSettings),
