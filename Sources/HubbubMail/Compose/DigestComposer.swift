@@ -63,7 +63,7 @@ public struct DigestComposer: Sendable {
         header += HeaderEncoding.field("MIME-Version", "1.0")
         if let unsubscribe { header += HeaderEncoding.field("List-Unsubscribe", "<\(unsubscribe)>") }
         header += HeaderEncoding.field("Auto-Submitted", "auto-generated")
-        header += HeaderEncoding.field("Content-Type", "multipart/alternative; boundary=\"\(boundary)\"")
+        header += HeaderEncoding.field("Content-Type", words: ["multipart/alternative;", "boundary=\"\(boundary)\""])
 
         let text = DigestBodies.text(items: items, links: links, unsubscribe: unsubscribe)
         let html = DigestBodies.html(subject: subject, items: items, links: links, unsubscribe: unsubscribe)

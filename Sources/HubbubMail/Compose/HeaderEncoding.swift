@@ -4,7 +4,7 @@ import Foundation
 enum HeaderEncoding {
     /// An unstructured value (Subject, a display name's text): control characters become
     /// spaces; a value that is not plain printable ASCII (or contains `=?`) becomes
-    /// RFC 2047 encoded words (`=?UTF-8?B?...?=`, at most 75 characters each, never
+    /// RFC 2047 encoded words (`=?UTF-8?B?...?=`, at most 64 characters each, never
     /// splitting a character), returned as separate words to fold between.
     static func unstructuredWords(_ value: String) -> [String] {
         let clean = String(value.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
@@ -14,7 +14,9 @@ enum HeaderEncoding {
         var chunk: [UInt8] = []
         for character in clean {
             let bytes = Array(String(character).utf8)
-            if chunk.count + bytes.count > 45 && !chunk.isEmpty {  // 45 bytes = 60 base64 characters
+            // 39 bytes = 52 base64 characters, a 64-character word: a line with the field
+            // name stays under 78.
+            if chunk.count + bytes.count > 39 && !chunk.isEmpty {
                 words.append("=?UTF-8?B?" + Base64.encode(chunk) + "?=")
                 chunk = []
             }
