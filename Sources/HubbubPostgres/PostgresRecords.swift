@@ -9,7 +9,9 @@ enum PostgresRecords {
     /// 8 columns, decoded by ``card(_:_:)``.
     static let cardColumns = "project_id, id, column_id, position, title, version, created_at, updated_at"
     static let memberColumns = "project_id, user_id, display_name, email, username"
-    static let outboxColumns = "id, room, user_id, email, kind, event_id, seq, payload, state, attempts, created_at"
+    /// 13 columns, decoded by ``outboxEntry(_:_:)``.
+    static let outboxColumns =
+        "id, room, user_id, email, kind, event_id, seq, payload, state, attempts, created_at, not_before, last_error"
 
     static let insertEvent =
         "INSERT INTO events (\(eventColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
@@ -88,8 +90,9 @@ enum PostgresRecords {
             id: result.int64(row, 0), room: result.text(row, 1), userID: result.text(row, 2),
             email: result.text(row, 3), kind: result.text(row, 4), eventID: result.text(row, 5),
             seq: result.int64(row, 6), payload: result.text(row, 7),
-            state: OutboxState(rawValue: result.text(row, 8)) ?? .failed, attempts: result.int(row, 9),
-            createdAt: result.int64(row, 10)
+            state: OutboxState(rawValue: result.text(row, 8)) ?? .dead, attempts: result.int(row, 9),
+            createdAt: result.int64(row, 10), notBefore: result.int64(row, 11),
+            lastError: result.isNull(row, 12) ? nil : result.text(row, 12)
         )
     }
 

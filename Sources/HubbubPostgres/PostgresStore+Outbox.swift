@@ -12,11 +12,18 @@ extension PostgresStore {
     }
 
     public func markNotifications(_ ids: [Int64], state: OutboxState) async throws(StoreError) {
+        guard state != .leased else {
+            throw StoreError(code: .invalidArgument, message: "markNotifications cannot lease: use claimDigests")
+        }
         guard !ids.isEmpty else { return }
         let now = WallClock.nowMillis()
         try await run { db throws(StoreError) in
             _ = try db.query(
-                "UPDATE outbox SET state = $1, attempts = attempts + 1, updated_at = $2 WHERE id = ANY($3::bigint[])",
+                """
+                UPDATE outbox SET state = $1, attempts = attempts + 1, lease_owner = NULL, lease_until = NULL,
+                    updated_at = $2
+                WHERE id = ANY($3::bigint[])
+                """,
                 [.text(state.rawValue), .int(now), .intArray(ids)])
         }
     }

@@ -77,15 +77,77 @@ public protocol Store: Sendable {
 
     // MARK: Outbox and idempotency
 
-    /// Up to `limit` pending outbox rows, oldest first.
+    /// Up to `limit` pending outbox rows (state ``OutboxState/pending`` only: neither
+    /// leased nor finished), oldest first. For inspection and tests; the mailer uses
+    /// ``claimDigests(_:)``.
     func pendingNotifications(limit: Int) async throws(StoreError) -> [OutboxEntry]
-    /// Records the result of a delivery attempt for each row: sets its state and counts
-    /// the attempt. Unknown ids are ignored.
+    /// Sets the state of each row, whatever its state and lease, and counts one
+    /// attempt; clears any lease. Unknown ids are ignored.
+    /// ``StoreError/Code/invalidArgument`` for ``OutboxState/leased`` (a lease needs an
+    /// owner: see ``claimDigests(_:)``). An administrative override; the mailer uses the
+    /// digest calls below.
     func markNotifications(_ ids: [Int64], state: OutboxState) async throws(StoreError)
     /// Forgets the request keys of commands whose time is before `olderThan` (unix ms);
     /// a retry after that applies the command again.
     func purgeIdempotencyKeys(olderThan: Int64) async throws(StoreError)
 
+    // MARK: E-mail queue (docs/email.md)
+    //
+    // A row is *claimable* at time `now` when it is pending, or leased with
+    // `lease_until <= now` (its mailer died or overran). Rows are grouped per recipient,
+    // the pair (user id, e-mail address). A recipient is *due* at `now` when it has a
+    // claimable row, NO row under a live lease (`leased` with `lease_until > now`: one
+    // digest per recipient in flight), every claimable row has `not_before <= now`
+    // (a digest in backoff holds back the recipient's newer rows too, so they are sent
+    // together), and its oldest claimable row has `created_at <= now - grace`.
+    //
+    // Exactly once: a row is leased to at most one owner at a time, and only the
+    // owner's complete / retry / deadLetter / release changes a leased row (they return
+    // how many rows they changed: fewer than asked means the lease was lost: it
+    // expired and another mailer claimed the rows). SQLite runs each call in one
+    // `BEGIN IMMEDIATE` transaction; PostgreSQL claims with `FOR UPDATE SKIP LOCKED`
+    // (docs/email.md, "PostgreSQL").
+
+    /// Claims up to `claim.maxDigests` due recipients, oldest first (by their oldest
+    /// claimable row, then user id, then address), atomically: for each, up to
+    /// `claim.maxNotificationsPerDigest` of its claimable rows (lowest ids first) become
+    /// ``OutboxState/leased`` with `lease_owner = claim.owner` and
+    /// `lease_until = claim.now + claim.lease`. Attempts are not counted here.
+    ///
+    /// Concurrent calls (other tasks, processes or hosts) never return the same row
+    /// while its lease lives. ``StoreError/Code/invalidArgument`` if `grace < 0`,
+    /// `lease <= 0`, `maxDigests < 0`, `maxNotificationsPerDigest < 1` or `owner` is empty.
+    func claimDigests(_ claim: DigestClaim) async throws(StoreError) -> [NotificationDigest]
+    /// The digest was delivered: each row of `ids` still leased to `owner` (its lease
+    /// expired or not, as long as no one claimed it since) becomes ``OutboxState/sent``,
+    /// counts one attempt and loses its lease. Returns how many rows changed; other ids
+    /// are left alone.
+    func completeDigest(_ ids: [Int64], owner: String, now: Int64) async throws(StoreError) -> Int
+    /// The delivery failed for a reason that may pass: each row of `ids` still leased to
+    /// `owner` goes back to ``OutboxState/pending`` with `not_before = notBefore`,
+    /// `last_error = error` and one more attempt. Returns how many rows changed.
+    func retryDigest(_ ids: [Int64], owner: String, notBefore: Int64, error: String, now: Int64)
+        async throws(StoreError) -> Int
+    /// The delivery failed for good (a permanent refusal, or the last attempt): each row
+    /// of `ids` still leased to `owner` becomes ``OutboxState/dead`` with
+    /// `last_error = reason` and one more attempt. Returns how many rows changed.
+    func deadLetter(_ ids: [Int64], owner: String, reason: String, now: Int64) async throws(StoreError) -> Int
+    /// The mailer gives the claim back without trying (graceful shutdown): each row of
+    /// `ids` still leased to `owner` goes back to ``OutboxState/pending`` unchanged
+    /// otherwise (no attempt counted, `not_before` kept). Returns how many rows changed.
+    func releaseDigest(_ ids: [Int64], owner: String, now: Int64) async throws(StoreError) -> Int
+    /// The user has seen the room up to `upToSeq` (came online and received the events,
+    /// or marked them read): their ``OutboxState/pending`` rows of `room` with
+    /// `seq <= upToSeq` become ``OutboxState/cancelled``. Rows already leased (a mailer
+    /// is sending them) or finished are left alone. Returns how many rows changed.
+    func cancelNotifications(userID: String, room: String, upToSeq: Int64, now: Int64)
+        async throws(StoreError) -> Int
+    /// How many rows are in each state, read in one snapshot.
+    func outboxCounts() async throws(StoreError) -> OutboxCounts
+    /// Deletes finished rows (``OutboxState/sent``, ``OutboxState/dead``,
+    /// ``OutboxState/cancelled``) last changed before `finishedBefore` (unix ms).
+    /// Returns how many rows were deleted. Pending and leased rows are never deleted.
+    func purgeNotifications(finishedBefore: Int64) async throws(StoreError) -> Int
     // MARK: Life
 
     /// Succeeds when the store can serve reads and writes (readiness probe).

@@ -11,16 +11,48 @@
 ///   batch's rooms (`FOR UPDATE`, in room order) and increments them, so several hub
 ///   nodes writing one room get gapless, unique seqs;
 /// - `events` has primary key (room, seq); `outbox.id` is an identity column;
+/// - `outbox.user_id` and `outbox.email` are `COLLATE "C"` (since migration 2), so the
+///   claim orders recipients bytewise as SQLite does;
 /// - `hubbub_is_json_object(text)` tells whether text is a JSON object without raising an
 ///   error (PostgreSQL 15 has no `pg_input_is_valid`).
 enum PostgresSchema {
     static let migrations: [PostgresMigration] = [
-        PostgresMigration(version: 1, name: "initial schema", sql: initial)
+        PostgresMigration(version: 1, name: "initial schema", sql: initial),
+        PostgresMigration(version: 2, name: "outbox claims", sql: outboxClaims),
     ]
 
     /// Serializes migrations across sessions and nodes (`pg_advisory_xact_lock`):
     /// "hubbub_m" in ASCII.
     static let migrationLockKey: Int64 = 0x6875_6262_7562_5F6D
+
+    /// Migration 2: the e-mail queue's claims (docs/email.md). In place, no table
+    /// rewrite (the new columns have constant defaults; a collation change of `text`
+    /// keeps the bytes): the states become `pending, leased, sent, dead, cancelled` (the
+    /// old `failed` becomes `dead`), a lease (`lease_owner`, `lease_until`, present
+    /// exactly when leased), the backoff (`not_before`) and `last_error`; `user_id` and
+    /// `email` sort bytewise (`COLLATE "C"`); the indexes of the claim's scan
+    /// (`outbox_waiting`), of pending rows in order, counts and purge (`outbox_state`,
+    /// which replaces `outbox_pending`) and of cancellation (`outbox_user_room`).
+    private static let outboxClaims = """
+        ALTER TABLE outbox
+            DROP CONSTRAINT outbox_state_check,
+            ADD COLUMN not_before bigint NOT NULL DEFAULT 0,
+            ADD COLUMN lease_owner text,
+            ADD COLUMN lease_until bigint,
+            ADD COLUMN last_error text,
+            ALTER COLUMN user_id TYPE text COLLATE "C",
+            ALTER COLUMN email TYPE text COLLATE "C";
+        UPDATE outbox SET state = 'dead' WHERE state = 'failed';
+        ALTER TABLE outbox
+            ADD CONSTRAINT outbox_state_check
+                CHECK (state IN ('pending', 'leased', 'sent', 'dead', 'cancelled')),
+            ADD CONSTRAINT outbox_lease_check
+                CHECK ((state = 'leased') = (lease_owner IS NOT NULL AND lease_until IS NOT NULL));
+        DROP INDEX outbox_pending;
+        CREATE INDEX outbox_waiting ON outbox (user_id, email, created_at) WHERE state IN ('pending', 'leased');
+        CREATE INDEX outbox_state ON outbox (state, id);
+        CREATE INDEX outbox_user_room ON outbox (user_id, room, seq) WHERE state = 'pending';
+        """
 
     private static let initial = """
         CREATE TABLE projects (

@@ -17,14 +17,24 @@ public struct OutboxEntry: Sendable, Hashable {
     /// `{"project":{"id","name"},"event_id","seq","type","actor":{...},"payload":{...}}`.
     public var payload: String
     public var state: OutboxState
-    /// How many times ``Store/markNotifications(_:state:)`` recorded a result for this row.
+    /// Delivery attempts recorded for this row: each ``Store/completeDigest(_:owner:now:)``,
+    /// ``Store/retryDigest(_:owner:notBefore:error:now:)``,
+    /// ``Store/deadLetter(_:owner:reason:now:)`` and
+    /// ``Store/markNotifications(_:state:)`` counts one; a claim or a release does not.
     public var attempts: Int
     /// Unix time in milliseconds (the causing command's time).
     public var createdAt: Int64
+    /// Unix ms before which the row is not claimed (set by a retry's backoff; 0 for a
+    /// new row).
+    public var notBefore: Int64
+    /// Why the last attempt failed (a retry's or dead letter's reason), for operators.
+    /// Never contains the message itself.
+    public var lastError: String?
 
     public init(
         id: Int64, room: String, userID: String, email: String, kind: String, eventID: String,
-        seq: Int64, payload: String, state: OutboxState, attempts: Int, createdAt: Int64
+        seq: Int64, payload: String, state: OutboxState, attempts: Int, createdAt: Int64,
+        notBefore: Int64 = 0, lastError: String? = nil
     ) {
         self.id = id
         self.room = room
@@ -37,15 +47,7 @@ public struct OutboxEntry: Sendable, Hashable {
         self.state = state
         self.attempts = attempts
         self.createdAt = createdAt
+        self.notBefore = notBefore
+        self.lastError = lastError
     }
-}
-
-/// Where an outbox row is in its life.
-public enum OutboxState: String, Sendable, Hashable, CaseIterable {
-    /// Not sent yet; returned by ``Store/pendingNotifications(limit:)``.
-    case pending
-    /// Delivered.
-    case sent
-    /// Given up on.
-    case failed
 }

@@ -63,11 +63,16 @@ enum SQLiteRecords {
         Column(projectID: row.text(0), id: row.text(1), name: row.text(2), position: row.int(3))
     }
 
+    /// 13 columns, decoded by ``outboxEntry(_:)``.
+    static let outboxColumns =
+        "id, room, user_id, email, kind, event_id, seq, payload, state, attempts, created_at, not_before, last_error"
+
     static func outboxEntry(_ row: SQLiteRow) -> OutboxEntry {
         OutboxEntry(
             id: row.int64(0), room: row.text(1), userID: row.text(2), email: row.text(3), kind: row.text(4),
             eventID: row.text(5), seq: row.int64(6), payload: row.text(7),
-            state: OutboxState(rawValue: row.text(8)) ?? .failed, attempts: row.int(9), createdAt: row.int64(10)
+            state: OutboxState(rawValue: row.text(8)) ?? .dead, attempts: row.int(9), createdAt: row.int64(10),
+            notBefore: row.int64(11), lastError: row.optionalText(12)
         )
     }
 

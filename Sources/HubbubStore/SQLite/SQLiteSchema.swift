@@ -18,8 +18,12 @@
 ///   correlation_id, time, payload)`; unique `events_room_seq(room, seq)` (the catch-up
 ///   scan and the uniqueness of seqs)
 /// - `outbox(id AUTOINCREMENT, room, user_id, email, kind, event_id, seq, payload, state,
-///   attempts, created_at, updated_at)`; partial index `outbox_pending(id) WHERE
-///   state = 'pending'`, index `outbox_room(room)` (for the cascade)
+///   attempts, not_before, lease_owner, lease_until, last_error, created_at, updated_at)`
+///   (since migration 2; ``OutboxState`` for the states, docs/email.md for the claims);
+///   partial index `outbox_waiting(user_id, email, created_at) WHERE state IN
+///   ('pending', 'leased')` (the claim's scan), `outbox_state(state, id)` (pending rows
+///   in order, counts, purge), `outbox_user_room(user_id, room, seq) WHERE state =
+///   'pending'` (cancellation), `outbox_room(room)` (for the cascade)
 /// - `idempotency_keys(scope, request_key, fingerprint, room, seq, event_id, type,
 ///   actor_kind, actor_id, actor_name, correlation_id, time, payload)`, PK (scope,
 ///   request_key): a copy of the stored event, so a retry gets its reply even after the
@@ -30,8 +34,50 @@
 /// (`foreign_keys=ON`); idempotency keys do not (they expire by time).
 enum SQLiteSchema {
     static let migrations: [SchemaMigration] = [
-        SchemaMigration(version: 1, name: "initial schema", sql: initial)
+        SchemaMigration(version: 1, name: "initial schema", sql: initial),
+        SchemaMigration(version: 2, name: "outbox claims", sql: outboxClaims),
     ]
+
+    /// Migration 2: the e-mail queue's claims. SQLite cannot change a CHECK constraint,
+    /// so the table is rebuilt: states `pending, leased, sent, dead, cancelled` (the old
+    /// `failed` becomes `dead`), a lease (`lease_owner`, `lease_until`, present exactly
+    /// when leased), the backoff (`not_before`) and `last_error`. The AUTOINCREMENT
+    /// counter is carried over, so ids are never reused.
+    private static let outboxClaims = """
+        CREATE TABLE outbox_v2 (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            room        TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+            user_id     TEXT NOT NULL,
+            email       TEXT NOT NULL,
+            kind        TEXT NOT NULL,
+            event_id    TEXT NOT NULL,
+            seq         INTEGER NOT NULL,
+            payload     TEXT NOT NULL,
+            state       TEXT NOT NULL DEFAULT 'pending'
+                        CHECK (state IN ('pending', 'leased', 'sent', 'dead', 'cancelled')),
+            attempts    INTEGER NOT NULL DEFAULT 0,
+            not_before  INTEGER NOT NULL DEFAULT 0,
+            lease_owner TEXT,
+            lease_until INTEGER,
+            last_error  TEXT,
+            created_at  INTEGER NOT NULL,
+            updated_at  INTEGER NOT NULL,
+            CHECK ((state = 'leased') = (lease_owner IS NOT NULL AND lease_until IS NOT NULL))
+        );
+        INSERT INTO outbox_v2 (id, room, user_id, email, kind, event_id, seq, payload, state, attempts,
+                               created_at, updated_at)
+            SELECT id, room, user_id, email, kind, event_id, seq, payload,
+                   CASE state WHEN 'failed' THEN 'dead' ELSE state END, attempts, created_at, updated_at
+            FROM outbox;
+        DELETE FROM sqlite_sequence WHERE name = 'outbox_v2';
+        INSERT INTO sqlite_sequence (name, seq) SELECT 'outbox_v2', seq FROM sqlite_sequence WHERE name = 'outbox';
+        DROP TABLE outbox;
+        ALTER TABLE outbox_v2 RENAME TO outbox;
+        CREATE INDEX outbox_waiting ON outbox (user_id, email, created_at) WHERE state IN ('pending', 'leased');
+        CREATE INDEX outbox_state ON outbox (state, id);
+        CREATE INDEX outbox_user_room ON outbox (user_id, room, seq) WHERE state = 'pending';
+        CREATE INDEX outbox_room ON outbox (room);
+        """
 
     private static let initial = """
         CREATE TABLE projects (

@@ -97,7 +97,7 @@ extension StoreContract {
         #expect(try await store.pendingNotifications(limit: 10).count == 2)
     }
 
-    /// The mailer's side: oldest pending first, then marked sent or failed.
+    /// The administrative side: oldest pending first, then marked sent or dead.
     func outboxLifecycle() async throws {
         try await seedProject()
         try await stored(createCard(id: "c1"))
@@ -121,7 +121,7 @@ extension StoreContract {
         var retried = all[1]
         retried.attempts = 1
         #expect(try await store.pendingNotifications(limit: 10) == [retried, all[2]])
-        try await store.markNotifications([all[1].id, all[2].id], state: .failed)
+        try await store.markNotifications([all[1].id, all[2].id], state: .dead)
         #expect(try await store.pendingNotifications(limit: 10) == [])
 
         try await stored(comment(card: "c1", notify: ["u_carol"]))

@@ -1,1 +1,0 @@
-// Placeholder: the mailer (issue 6).
