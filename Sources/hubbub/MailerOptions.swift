@@ -169,13 +169,14 @@ struct MailerOptions: ParsableArguments {
     }
 
     /// The mailer and its transport (shut the transport down after `run()` returns).
-    func makeMailer(store: any Store, dataDirectory: DataDirectory, logger: Logger) throws
-        -> (mailer: Mailer, transport: any MailTransport)
-    {
+    func makeMailer(
+        store: any Store, dataDirectory: DataDirectory, logger: Logger,
+        observe: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws -> (mailer: Mailer, transport: any MailTransport) {
         let transport = makeTransport(dataDirectory: dataDirectory)
         let mailer = Mailer(
             store: store, transport: transport, composer: DigestComposer(settings: try composerSettings()),
-            configuration: makeConfiguration(), logger: logger)
+            configuration: makeConfiguration(), logger: logger, observe: observe)
         return (mailer, transport)
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 import HubbubAuth
 import HubbubHTTP
 import HubbubHub
+import HubbubMail
 import HubbubOps
 import HubbubStore
 import HubbubIO
@@ -96,6 +97,12 @@ struct Serve: ParsableCommand {
 
     @OptionGroup(title: "Hub")
     var hub: HubOptions
+
+    @OptionGroup(title: "E-mail")
+    var mail: MailerOptions
+
+    @Flag(inversion: .prefixedNo, help: "Run the mailer in this process (else run `hubbub mailer` processes; several are safe).")
+    var embeddedMailer = true
 
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -194,10 +201,32 @@ struct Serve: ParsableCommand {
             throw ExitCode(1)
         }
         let maintenance = started.map { hub in Task { await hub.runMaintenance() } }
+        var mailing: (task: Task<Void, Never>, transport: any MailTransport)?
+        if embeddedMailer {
+            do {
+                let (mailer, transport) = try mail.makeMailer(
+                    store: store, dataDirectory: dataDirectory, logger: logger,
+                    observe: { result in metrics.email(EmailResult(rawValue: result) ?? .dead) })
+                metrics.setEmailQueueDepth { mailer.metrics.queueDepth }
+                mailing = (Task { await mailer.run() }, transport)
+            } catch {
+                logger.critical("could not start the mailer: \(error)")
+                server.shutdownGracefully()
+                throw ExitCode(1)
+            }
+        }
         let signal = stop.wait()
         logger.info("received \(signal): stopping")
         server.shutdownGracefully()
         maintenance?.cancel()
+        if let mailing {
+            // The current digest is finished; the rest of its claims are released.
+            mailing.task.cancel()
+            blocking {
+                await mailing.task.value
+                await mailing.transport.shutdown()
+            }
+        }
         blocking { await store.close() }
     }
 }

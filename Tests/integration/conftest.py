@@ -243,7 +243,9 @@ def hubbub(hub_factory, tmp_path, postgres_cluster):
         if database_url:
             args += ["--database-url", database_url]
         for k, v in merged.items():
-            if v is not None:
+            if v is True:
+                args.append(f"--{k}")
+            elif v is not None and v is not False:
                 args += [f"--{k}", str(v)]
         hub = hub_factory(*args, preexec_fn=preexec_fn)
         return HubServer(hub, pathlib.Path(data_dir), args, database_url, postgres_cluster)

@@ -185,7 +185,7 @@ async def wait_until(cond, timeout=15.0, what="condition", interval=0.05):
 async def mention_offline(hubbub, texts, card="card_1"):
     """Starts a hub on a seeded data directory; alice (the only one online) posts each
     comment of `texts`. Returns (hub, [ack results])."""
-    hub = hubbub()
+    hub = hubbub(no_embedded_mailer=True)  # the test runs its own `hubbub mailer` processes
     alice = await connect_as(hub, "alice")
     await alice.join(APOLLO)
     results = [await alice.comment(APOLLO, card, text) for text in texts]
@@ -395,3 +395,24 @@ async def test_without_smtp_emails_are_eml_files(hubbub, mailer, tmp_path):
     assert set(parts(messages["dan-d@people.example"])) == {"text/plain", "text/html"}
     assert "written as .eml files" in m.log
     assert m.stop() == 0, "SIGTERM stops the mailer cleanly"
+
+
+async def test_the_embedded_mailer_sends_and_a_user_who_comes_back_in_time_gets_nothing(hubbub, smtp_server):
+    """`hubbub serve` runs the mailer itself by default. Carol, mentioned while offline,
+    comes back and joins the room inside the grace window: her notification is
+    cancelled (she received the comment) and never e-mailed; Dan, who stays away, gets
+    his digest from the hub's own mailer."""
+    controller, inbox = smtp_server()
+    hub = hubbub(
+        smtp_host="127.0.0.1", smtp_port=controller.port, mail_from=f"notify@{DOMAIN}", link_template=LINK,
+        unsubscribe_template=UNSUBSCRIBE, digest_grace="3s", poll_interval="100ms")
+    alice = await connect_as(hub, "alice")
+    await alice.join(APOLLO)
+    await alice.comment(APOLLO, "card_1", "@carol.chen and @dan-d, have a look")
+    carol = await connect_as(hub, "carol")
+    await carol.join(APOLLO)
+    await wait_until(lambda: len(inbox.messages) >= 1, what="Dan's digest")
+    await asyncio.sleep(1.0)
+    assert [rcpts for _, rcpts, _, _ in inbox.messages] == [["dan-d@people.example"]]
+    states = {r["user_id"]: r["state"] for r in outbox(hub.data_dir)}
+    assert states == {"u_carol": "cancelled", "u_dan": "sent"}

@@ -89,6 +89,13 @@ extension Room {
             head = board.headSeq
         }
 
+        // The user now receives every event up to `head` (board, replay or live): their
+        // e-mail notifications of this room up to there are no longer needed.
+        let (outbox, room, userID, seen) = (hub.store, id, identity.userID, head)
+        Task {
+            _ = try? await outbox.cancelNotifications(userID: userID, room: room, upToSeq: seen, now: WallClock.nowMillis())
+        }
+
         var out = JSONOutput(capacity: 1024)
         out.beginObject()
         out.member("room", id)

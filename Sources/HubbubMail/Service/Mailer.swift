@@ -22,13 +22,18 @@ public final class Mailer: Sendable {
     private let logger: Logger
     private let clock: @Sendable () -> Int64
     private let counters = MailerCounters()
+    /// Told of every digest's outcome ("sent", "retried", "dead"): how the hub's metrics
+    /// count e-mails without the mailer depending on them.
+    private let observe: @Sendable (String) -> Void
 
     /// `clock`: unix milliseconds now (the wall clock by default; the outbox's times are
     /// wall-clock times too).
     public init(
         store: any Store, transport: any MailTransport, composer: DigestComposer, configuration: MailerConfiguration,
-        logger: Logger, clock: @escaping @Sendable () -> Int64 = { WallClock.nowMillis() }
+        logger: Logger, clock: @escaping @Sendable () -> Int64 = { WallClock.nowMillis() },
+        observe: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.observe = observe
         self.store = store
         self.transport = transport
         self.composer = composer
@@ -131,6 +136,7 @@ public final class Mailer: Sendable {
                 $0.digestsSent += 1
                 $0.notificationsSent += plan.complete.count
             }
+            observe("sent")
             logger.info("digest sent", metadata: metadata)
         }
         if !plan.retry.isEmpty {
@@ -139,6 +145,7 @@ public final class Mailer: Sendable {
                     plan.retry, owner: digest.owner, notBefore: plan.retryAt, error: plan.retryReason, now: now)
             }
             counters.update { $0.digestsRetried += 1 }
+            observe("retried")
             metadata["retry_in_ms"] = "\(plan.retryAt - now)"
             logger.warning("digest not sent, will retry", metadata: metadata)
         }
@@ -150,6 +157,7 @@ public final class Mailer: Sendable {
                 $0.digestsDeadLettered += 1
                 $0.notificationsDeadLettered += plan.deadLetter.count
             }
+            observe("dead")
             metadata["dead"] = "\(plan.deadLetter.count)"
             logger.error("digest dead-lettered", metadata: metadata)
         }
