@@ -258,6 +258,34 @@ def board_apply(board, event):
         for key in ("title", "created_at"):
             if card[key] != old[key]:
                 problems.append(f"card.moved seq {event['seq']} changed {key}")
+    elif event["type"] == "card.updated":
+        # README 5: replace the card's data in place; its column and position do not change.
+        card = copy.deepcopy(payload["card"])
+        col, i = board_find(board, card["id"])
+        if col is None:
+            return [f"card.updated seq {event['seq']} of a card not on the board: {card['id']}"]
+        old = col["cards"][i]
+        if (card["column_id"], card["position"]) != (col["id"], i):
+            problems.append(f"card.updated seq {event['seq']}: card says {card['column_id']}[{card['position']}] "
+                            f"but it is at {col['id']}[{i}] (an update does not move)")
+        if card["version"] != old["version"] + 1:
+            problems.append(f"card.updated seq {event['seq']}: version {old['version']} -> {card['version']}")
+        if card["created_at"] != old["created_at"]:
+            problems.append(f"card.updated seq {event['seq']} changed created_at")
+        col["cards"][i] = card
+    elif event["type"] == "card.deleted":
+        # README 5: remove it from card.column_id; the cards after it move up by one.
+        card = payload["card"]
+        col, i = board_find(board, card["id"])
+        if col is None:
+            return [f"card.deleted seq {event['seq']} of a card not on the board: {card['id']}"]
+        old = col["cards"][i]
+        if (card["column_id"], card["position"]) != (col["id"], i):
+            problems.append(f"card.deleted seq {event['seq']}: card says {card['column_id']}[{card['position']}] "
+                            f"but it was at {col['id']}[{i}]")
+        if card != old:
+            problems.append(f"card.deleted seq {event['seq']}: the card as it was {card} differs from the board's {old}")
+        del col["cards"][i]
     else:
         return []
     board_renumber(board)
