@@ -37,7 +37,7 @@ public struct HTTPResponse: Sendable, Equatable {
     /// `close`. To keep a field from injecting lines, a field whose name is not a token is
     /// left out and control characters other than HTAB in a value or the reason phrase are
     /// sent as spaces.
-    public func serialize(keepAlive: Bool) -> [UInt8] {
+    public func serialize(keepAlive: Bool, headOnly: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(64 + headers.count * 32 + body.count)
         out.append(contentsOf: "HTTP/1.1 ".utf8)
@@ -57,7 +57,8 @@ public struct HTTPResponse: Sendable, Equatable {
             Self.appendField(name: "Connection", value: "close", to: &out)
         }
         out.append(contentsOf: [ASCII.cr, ASCII.lf])
-        out.append(contentsOf: body)
+        // A response to HEAD describes the body (Content-Length) without sending it.
+        if !headOnly { out.append(contentsOf: body) }
         return out
     }
 

@@ -95,6 +95,9 @@ final class EpollDriver {
         if let timeout { milliseconds = Int32(min((timeout + 999_999) / 1_000_000, 60_000)) }
         if !pendingReads.isEmpty { milliseconds = 0 }
         let n = epoll_wait(epfd, events, Int32(eventCapacity), milliseconds)
+        // The wait may have lasted long: deadlines set while handling the events (a new
+        // connection's handshake timer) must count from now, not from before the wait.
+        engine.refreshClock()
         if !pendingReads.isEmpty {
             let pending = pendingReads
             pendingReads.removeAll(keepingCapacity: true)

@@ -38,6 +38,11 @@ public final class LoopEngine {
     /// Monotonic nanoseconds, refreshed once per loop iteration.
     public var now: UInt64 { cachedNow }
 
+    /// Reads the clock again; the drivers call it when their wait for the kernel returns.
+    func refreshClock() {
+        cachedNow = MonotonicClock.now()
+    }
+
     /// Listens on `address`; `onAccept` must give each new connection a handler.
     public func listen(
         on address: SocketAddress,

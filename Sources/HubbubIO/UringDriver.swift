@@ -200,6 +200,9 @@ final class UringDriver {
             loggedEnterError = true
             engine.logger.error("io_uring_enter failed", metadata: ["errno": "\(-rc)", "error": "\(String(cString: strerror(-rc)))"])
         }
+        // The wait may have lasted long: what the completions do (a new connection's
+        // handshake deadline) must count from now, not from before the wait.
+        engine.refreshClock()
         processCompletions()
     }
 

@@ -103,7 +103,7 @@ final class ServerConnection: ConnectionHandler, WebSocketChannel {
                     respondAndClose(.error(.badRequest, code: "not_a_websocket_endpoint", message: "\(request.path) does not accept WebSocket upgrades"))
                     return
                 }
-                respond(endpoint.respond(to: request), keepAlive: request.keepAlive)
+                respond(endpoint.respond(to: request), keepAlive: request.keepAlive, head: request.method == .head)
             case .asyncHTTP(let endpoint)?:
                 if WebSocketUpgrade.isUpgradeRequest(request) {
                     respondAndClose(.error(.badRequest, code: "not_a_websocket_endpoint", message: "\(request.path) does not accept WebSocket upgrades"))
@@ -112,7 +112,9 @@ final class ServerConnection: ConnectionHandler, WebSocketChannel {
                 respondLater(request, endpoint: endpoint)
                 return
             case nil:
-                respond(.error(.notFound, code: "not_found", message: "no endpoint at \(request.path)"), keepAlive: request.keepAlive)
+                respond(
+                    .error(.notFound, code: "not_found", message: "no endpoint at \(request.path)"), keepAlive: request.keepAlive,
+                    head: request.method == .head)
             }
             guard request.keepAlive, connection.isWritable else { return }
             // A finished request restarts the clock for the next one.
@@ -130,22 +132,23 @@ final class ServerConnection: ConnectionHandler, WebSocketChannel {
         Task {
             let response = await endpoint.respond(to: request)
             loop.execute { engine in
-                (engine.connection(id)?.currentHandler as? ServerConnection)?.responseReady(response, keepAlive: request.keepAlive)
+                (engine.connection(id)?.currentHandler as? ServerConnection)?.responseReady(
+                    response, keepAlive: request.keepAlive, head: request.method == .head)
             }
         }
     }
 
-    private func responseReady(_ response: HTTPResponse, keepAlive: Bool) {
+    private func responseReady(_ response: HTTPResponse, keepAlive: Bool, head: Bool) {
         guard awaitingResponse, parser != nil else { return }
         awaitingResponse = false
-        respond(response, keepAlive: keepAlive && !shuttingDown)
+        respond(response, keepAlive: keepAlive && !shuttingDown, head: head)
         guard keepAlive, !shuttingDown, connection.isWritable else { return }
         setTimer(at: engine.now &+ shared.configuration.httpIdleTimeout)
         processHTTP()
     }
 
-    private func respond(_ response: HTTPResponse, keepAlive: Bool) {
-        connection.send(ByteChunk(response.serialize(keepAlive: keepAlive)))
+    private func respond(_ response: HTTPResponse, keepAlive: Bool, head: Bool = false) {
+        connection.send(ByteChunk(response.serialize(keepAlive: keepAlive, headOnly: head)))
         if !keepAlive {
             endPhases()
             connection.close(.afterFlush)

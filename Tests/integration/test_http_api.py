@@ -409,7 +409,6 @@ def test_a_hub_without_keys_refuses_every_api_request(api_hub):
     api.call("GET", "/v1/projects", key=None, expect=401)
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: 405 without an Allow header (RFC 9110 15.5.6: MUST)")
 def test_405_carries_allow(api_hub):
     api = api_hub()
     r = api.call("DELETE", "/v1/events", key=None, expect=405)
@@ -503,8 +502,6 @@ async def test_idempotency_key(api_hub):
               expect=202)
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: the idempotency fingerprint of a publish includes the hub-derived "
-                                       "offline subset of `notify`, so a retry after a notified user came online is 409")
 async def test_idempotent_retry_after_a_notified_user_came_online(api_hub):
     api = api_hub()
     body = publish_body(7, notify=["u_bob"])
@@ -634,8 +631,6 @@ async def test_ephemeral_publish_is_relayed_not_stored(api_hub):
     assert c["seq"] == head + 1
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: conn_id svc_<name> exceeds the 64 characters of common.json conn_id "
-                                       "for service names longer than 60 characters (names may have 64)")
 async def test_ephemeral_relay_of_a_long_service_name_is_valid(api_hub):
     api = api_hub()
     alice = await connect_as(api, "alice")
@@ -987,9 +982,6 @@ async def test_deleting_a_project_sends_room_left(api_hub):
     await alice.wait_seq(APOLLO, c["seq"])
 
 
-@pytest.mark.xfail(strict=False, reason="server bug: after DELETE /v1/projects/{id} with clients joined, the hub keeps the "
-                                        "room with project=nil until it retires; a project re-created under the same id in "
-                                        "that window answers publish 404 and joins forbidden")
 async def test_a_project_created_again_starts_a_fresh_room(api_hub):
     api = api_hub()
     eve = await connect_as(api, "eve")
@@ -1241,9 +1233,6 @@ async def test_store_unavailable_is_503(api_hub):
     await api("GET", "/v1/projects/p_locked", expect=404)
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: after an event loop slept longer than --handshake-timeout, the "
-                                       "connection it accepts next is closed without a response (LoopEngine.cachedNow is "
-                                       "stale while the driver's completions of the wake-up run)")
 def test_a_request_to_an_idle_hub_is_answered(api_hub):
     api = api_hub(handshake_timeout="1s", threads=1)
     api.call("GET", "/v1/projects", expect=200)

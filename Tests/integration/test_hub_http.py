@@ -117,3 +117,21 @@ def test_metrics_are_exposed_in_prometheus_text_format(hubbub):
         await alice.close()
 
     asyncio.run(session())
+
+
+def test_head_gets_headers_without_a_body_and_the_connection_stays_usable(hub_factory):
+    hub = hub_factory()
+    s = socket.create_connection(("127.0.0.1", hub.port), timeout=5)
+    s.sendall(b"HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    head, rest = data.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 200") and b"Content-Length: 15" in head
+    # The next bytes are the GET's response, not the HEAD's body.
+    assert rest.startswith(b"HTTP/1.1 200"), rest[:40]
+    assert rest.endswith(b'{"status":"ok"}')

@@ -57,6 +57,12 @@ extension APIEndpoint {
             idempotencyKey: idempotencyKey)
     }
 
+    /// The `conn_id` of a service's relays: `svc_` and the key's name, cut to the 64
+    /// characters a conn_id may have.
+    static func serviceConnID(_ name: String) -> String {
+        String(("svc_" + name).prefix(64))
+    }
+
     static func isCustomType(_ type: String) -> Bool {
         let segments = type.split(separator: ".", omittingEmptySubsequences: false)
         guard segments.count >= 2, segments[0] == "custom", type.utf8.count <= 64 else { return false }
@@ -72,19 +78,25 @@ extension APIEndpoint {
         guard publication.durable else {
             let frame = hub.textFrame(ServerMessage.ephemeralRelay(
                 room: publication.room, key: publication.type, data: publication.payload, actor: .service(key.name),
-                connID: "svc_" + key.name, nowMillis: WallClock.nowMillis()))
-            switch await room.relayFromService(coalesceKey: "svc_" + key.name + "\u{1F}" + publication.type, frame: frame) {
+                connID: Self.serviceConnID(key.name), nowMillis: WallClock.nowMillis()))
+            switch await room.relayFromService(
+                coalesceKey: Self.serviceConnID(key.name) + "\u{1F}" + publication.type, frame: frame)
+            {
             case .success: return .success((.accepted, Array("{}".utf8)))
             case .failure(let error): return .failure(APIError(error))
             }
         }
-        let offline = publication.notify.filter { !hub.users.isOnline($0) }
+        // Rows only for the users who are offline now; the request (and its fingerprint)
+        // keeps the list as sent.
+        let online = Set(publication.notify.filter { hub.users.isOnline($0) })
         let command = Command(
             room: publication.room, actor: .service(key.name),
             requestKey: publication.idempotencyKey.map { IdempotencyKey(scope: "service:" + key.name, key: $0) },
             correlationID: publication.correlationID,
-            kind: .custom(type: publication.type, payload: String(decoding: publication.payload.compactBytes, as: UTF8.self), notify: offline),
-            time: WallClock.nowMillis())
+            kind: .custom(
+                type: publication.type, payload: String(decoding: publication.payload.compactBytes, as: UTF8.self),
+                notify: publication.notify),
+            time: WallClock.nowMillis(), skipNotify: online)
         return await commit(command, in: room)
     }
 

@@ -9,6 +9,8 @@ struct APIError: Error, Sendable {
     var message: String
     var details: JSONValue?
     var retryAfterSeconds: Int?
+    /// `Allow` of a 405: the methods the path takes.
+    var allow: [String] = []
 
     init(_ status: HTTPStatus, _ code: String, _ message: String, details: JSONValue? = nil, retryAfterSeconds: Int? = nil) {
         self.status = status
@@ -34,6 +36,7 @@ struct APIError: Error, Sendable {
         var headers: HTTPHeaders = ["Content-Type": "application/json"]
         if let retryAfterSeconds { headers.add(name: "Retry-After", value: String(retryAfterSeconds)) }
         if status == .unauthorized { headers.add(name: "WWW-Authenticate", value: "Bearer") }
+        if !allow.isEmpty { headers.add(name: "Allow", value: allow.joined(separator: ", ")) }
         return HTTPResponse(status: status, headers: headers, body: out.bytes)
     }
 

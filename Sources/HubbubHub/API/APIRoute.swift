@@ -71,9 +71,11 @@ enum APIRoute: Equatable, Sendable {
             allowed.append(entry.method)
         }
         if allowed.isEmpty { return .failure(.notFound("no route \(path)")) }
-        return .failure(APIError(
+        var error = APIError(
             .methodNotAllowed, "method_not_allowed",
-            "\(method) is not allowed on \(path); allowed: \(allowed.sorted().joined(separator: ", "))"))
+            "\(method) is not allowed on \(path); allowed: \(allowed.sorted().joined(separator: ", "))")
+        error.allow = allowed.sorted()
+        return .failure(error)
     }
 
     /// The decoded values of the template's `{parameters}`, or nil if `segments` do not fit it.

@@ -65,7 +65,7 @@ extension Room {
             schedulePresenceFlush()
         }
         if let members = try? await hub.store.members(projectID: id) { self.members = members }
-        if userID == nil { project = nil }
+        if userID == nil { forgetProject() }
         retireIfIdle()
     }
 

@@ -138,6 +138,13 @@ actor Room {
         hub.rooms.retire(self)
     }
 
+    /// The project was deleted: the next request reads it again (it may be created anew).
+    func forgetProject() {
+        project = nil
+        loaded = false
+        loadTask = nil
+    }
+
     func member(userID: String) -> Member? {
         members.first { $0.userID == userID }
     }

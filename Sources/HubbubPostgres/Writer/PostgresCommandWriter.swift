@@ -83,7 +83,9 @@ struct PostgresCommandWriter {
         case .deleteCard(let cardID, let expectedVersion):
             return try deleteCard(command, fingerprint, &rooms, cardID: cardID, expectedVersion: expectedVersion)
         case .custom(let type, let payload, let notify):
-            return try custom(command, fingerprint, &rooms, type: type, payload: payload, notify: notify)
+            return try custom(
+                command, fingerprint, &rooms, type: type, payload: payload,
+                notify: notify.filter { !command.skipNotify.contains($0) })
         }
     }
 

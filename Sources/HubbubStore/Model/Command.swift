@@ -14,11 +14,15 @@ public struct Command: Sendable, Hashable {
     public var kind: CommandKind
     /// Unix time in milliseconds; becomes the event's `time` and the card timestamps.
     public var time: Int64
+    /// Users of a custom event's `notify` to write no outbox row for (they were online
+    /// when it was published). Not part of the request fingerprint: a retry may differ.
+    public var skipNotify: Set<String> = []
 
     public init(
         room: String, actor: EventActor, requestKey: IdempotencyKey? = nil, correlationID: String,
-        kind: CommandKind, time: Int64
+        kind: CommandKind, time: Int64, skipNotify: Set<String> = []
     ) {
+        self.skipNotify = skipNotify
         self.room = room
         self.actor = actor
         self.requestKey = requestKey

@@ -61,7 +61,9 @@ struct SQLiteCommandWriter {
         case .deleteCard(let cardID, let expectedVersion):
             outcome = try deleteCard(command, cardID: cardID, expectedVersion: expectedVersion)
         case .custom(let type, let payload, let notify):
-            outcome = try custom(command, project: project, type: type, payload: payload, notify: notify)
+            outcome = try custom(
+                command, project: project, type: type, payload: payload,
+                notify: notify.filter { !command.skipNotify.contains($0) })
         }
 
         if case .stored(let event) = outcome, let key = command.requestKey {
