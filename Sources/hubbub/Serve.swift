@@ -101,8 +101,8 @@ struct Serve: ParsableCommand {
     @OptionGroup(title: "E-mail")
     var mail: MailerOptions
 
-    @Flag(inversion: .prefixedNo, help: "Run the mailer in this process (else run `hubbub mailer` processes; several are safe).")
-    var embeddedMailer = true
+    @Flag(help: "Do not run the mailer in this process (run `hubbub mailer` processes instead; several are safe).")
+    var noEmbeddedMailer = false
 
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -202,7 +202,7 @@ struct Serve: ParsableCommand {
         }
         let maintenance = started.map { hub in Task { await hub.runMaintenance() } }
         var mailing: (task: Task<Void, Never>, transport: any MailTransport)?
-        if embeddedMailer {
+        if !noEmbeddedMailer {
             do {
                 let (mailer, transport) = try mail.makeMailer(
                     store: store, dataDirectory: dataDirectory, logger: logger,
