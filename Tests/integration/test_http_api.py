@@ -1239,3 +1239,19 @@ def test_a_request_to_an_idle_hub_is_answered(api_hub):
     time.sleep(1.5)
     status, _, body = http_request(api.port, "GET", "/healthz")
     assert status == 200, body
+
+
+async def test_the_request_correlation_id_reaches_the_event_and_the_logs(api_hub):
+    """Issue 7: a correlation id per request (X-Correlation-ID, generated when absent)
+    tags the request's log line, comes back in the response, and becomes the event's
+    correlation_id; no body and no key appears in the logs."""
+    api = api_hub()
+    r = await api("POST", rooms_path(APOLLO), body=publish_body(7), key="pub",
+                  headers={"X-Correlation-ID": "deploy-4711"}, expect=201)
+    assert r.headers.get("x-correlation-id") == "deploy-4711"
+    assert r.json["event"]["correlation_id"] == "deploy-4711"
+    generated = await api("POST", rooms_path(APOLLO), body=publish_body(8), key="pub", expect=201)
+    assert generated.headers.get("x-correlation-id") == generated.json["event"]["correlation_id"]
+    log = api.server.log
+    assert re.search(r"correlation_id=deploy-4711.*api request|api request.*correlation_id=deploy-4711", log), log[-2000:]
+    assert '"pipeline"' not in log and api.keys["pub"]["key"] not in log

@@ -29,7 +29,7 @@ extension APIEndpoint {
         try APIValidation.entityID(project, "/project")
         let idempotency = request.idempotencyKey
         if let idempotency { try APIValidation.visibleASCII(idempotency, "Idempotency-Key") }
-        let correlation = request.http.headers["X-Correlation-ID"] ?? UUIDv7.make(unixMillis: WallClock.nowMillis())
+        let correlation = request.correlationID
         try APIValidation.visibleASCII(correlation, "X-Correlation-ID")
         let command = Command(
             room: project, actor: .service(key.name),

@@ -21,7 +21,9 @@ extension APIEndpoint {
         var idempotencyKey: String?
     }
 
-    func publication(room: String, _ body: [String: JSONValue], idempotencyKey: String?) throws(APIError) -> Publication {
+    func publication(room: String, _ body: [String: JSONValue], idempotencyKey: String?, correlationID: String) throws(APIError)
+        -> Publication
+    {
         try APIValidation.entityID(room, "/room")
         guard let type = try body.string("type", maxBytes: 64), Self.isCustomType(type) else {
             throw APIError.invalid("/type", "type must be custom.<segment>[.<segment>...] of a-z 0-9 _, at most 64 characters")
@@ -49,7 +51,7 @@ extension APIEndpoint {
                 notify.append(userID)
             }
         }
-        let correlation = try body.string("correlation_id", required: false, maxBytes: 128) ?? UUIDv7.make(unixMillis: WallClock.nowMillis())
+        let correlation = try body.string("correlation_id", required: false, maxBytes: 128) ?? correlationID
         try APIValidation.visibleASCII(correlation, "/correlation_id")
         if let idempotencyKey { try APIValidation.visibleASCII(idempotencyKey, "Idempotency-Key") }
         return Publication(
@@ -132,7 +134,8 @@ extension APIEndpoint {
     }
 
     func publish(room: String, request: APIRequest, key: APIKey) async throws(APIError) -> HTTPResponse {
-        let publication = try publication(room: room, try request.object(), idempotencyKey: request.idempotencyKey)
+        let publication = try publication(
+            room: room, try request.object(), idempotencyKey: request.idempotencyKey, correlationID: request.correlationID)
         let (status, event) = try await perform(publication, key: key).get()
         if status == .accepted { return Self.json(.accepted) { $0.beginObject(); $0.endObject() } }
         return Self.json(status) { out in
@@ -153,7 +156,8 @@ extension APIEndpoint {
                 guard case .object(let body) = item else { throw APIError.invalid("/events/\(index)", "each event is an object") }
                 guard let room = try body.string("room", maxBytes: 64) else { throw APIError.invalid("/events/\(index)/room", "room is required") }
                 let idempotency = try body.string("idempotency_key", required: false, maxBytes: 128)
-                let publication = try publication(room: room, body, idempotencyKey: idempotency)
+                let publication = try publication(
+                    room: room, body, idempotencyKey: idempotency, correlationID: request.correlationID + "-\(index)")
                 let (status, event) = try await perform(publication, key: key).get()
                 results.append((status, status == .accepted ? nil : event, nil))
             } catch {

@@ -2,6 +2,7 @@ import HubbubIO
 import HubbubAuth
 import HubbubHTTP
 import HubbubJSON
+import HubbubOps
 import HubbubPresence
 import HubbubServer
 import HubbubStore
@@ -23,17 +24,28 @@ public struct APIEndpoint: AsyncHTTPEndpoint {
     }
 
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
+        let apiRequest = APIRequest(request)
+        let logger = hub.logger.withCorrelationID(CorrelationID(validating: apiRequest.correlationID) ?? .generate())
+        var response: HTTPResponse
+        var keyName = "-"
         do throws(APIError) {
             let route = try APIRoute.match(method: request.method, path: request.path).get()
             let key = try authenticate(request, for: route)
+            keyName = key.name
             try limiter.admit(key.name)
-            return try await handle(route, request: APIRequest(request), key: key)
+            response = try await handle(route, request: apiRequest, key: key)
         } catch {
             if error.status.code >= 500 {
-                hub.logger.error("API request failed", metadata: ["path": "\(request.path)", "code": "\(error.code)"])
+                logger.error("API request failed", metadata: ["path": "\(request.path)", "code": "\(error.code)"])
             }
-            return error.response
+            response = error.response
         }
+        // Method, path, status and key name only: never the body or the key itself.
+        logger.info("api request", metadata: [
+            "method": "\(request.method)", "path": "\(request.path)", "status": "\(response.status.code)", "key": "\(keyName)",
+        ])
+        response.headers.replaceOrAdd(name: "X-Correlation-ID", value: apiRequest.correlationID)
+        return response
     }
 
     private func authenticate(_ request: HTTPRequest, for route: APIRoute) throws(APIError) -> APIKey {

@@ -1,13 +1,23 @@
 import HubbubHTTP
 import HubbubJSON
+import HubbubStore
 
 /// A request's JSON body and headers, with typed field readers that throw 4xx errors
 /// naming the field.
 struct APIRequest: Sendable {
     let http: HTTPRequest
+    /// The request's correlation id: `X-Correlation-ID` when given, else generated. It
+    /// tags the request's log lines and becomes the `correlation_id` of the events the
+    /// request causes (unless a publish names its own in the body).
+    let correlationID: String
 
     init(_ http: HTTPRequest) {
         self.http = http
+        if let given = http.headers["X-Correlation-ID"], !given.isEmpty {
+            correlationID = given
+        } else {
+            correlationID = UUIDv7.make(unixMillis: WallClock.nowMillis())
+        }
     }
 
     /// The body as a JSON object (an empty body is `{}`).
