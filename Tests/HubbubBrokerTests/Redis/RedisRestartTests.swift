@@ -1,3 +1,4 @@
+import Glibc
 import HubbubBroker
 import Testing
 
@@ -73,6 +74,42 @@ struct RedisRestartTests {
         #expect(await events.next() == .reconnected)
         try await publishRetrying(broker, "hello".bytes, to: "late")
         #expect(await inbox.wait(for: 1))
+        await broker.shutdown()
+        try await server.kill()
+    }
+
+    /// A server that stops answering without closing anything (a frozen process, a cut
+    /// network): the subscriber's PING times out, commands time out, and the broker comes
+    /// back once the server answers again.
+    @Test func noticesASilentServerAndComesBack() async throws {
+        let server = try await RedisServer.start()
+        var configuration = try RedisBrokerConfiguration(url: server.url())
+        configuration.reconnectInitialDelay = .milliseconds(20)
+        configuration.reconnectMaximumDelay = .milliseconds(200)
+        configuration.pingInterval = .milliseconds(100)
+        configuration.commandTimeout = .milliseconds(300)
+        let broker = try await RedisBroker.connect(configuration: configuration, logger: testLogger)
+        var events = broker.connectionEvents().makeAsyncIterator()
+        #expect(await events.next() == .connected)
+        let inbox = Inbox()
+        _ = try await broker.subscribe("c", handler: inbox.handler)
+
+        server.signal(SIGSTOP)
+        let started = ContinuousClock.now
+        let error = await caught { try await broker.publish("frozen".bytes, to: "c") }
+        #expect(error?.code == .timeout)
+        guard case .disconnected = await events.next() else {
+            Issue.record("expected .disconnected")
+            server.signal(SIGCONT)
+            return
+        }
+        #expect(ContinuousClock.now - started < .seconds(3))
+
+        server.signal(SIGCONT)
+        #expect(await events.next() == .reconnected)
+        try await publishRetrying(broker, "thawed".bytes, to: "c")
+        #expect(await inbox.wait(for: 1))
+        #expect(inbox.texts.last == "thawed")
         await broker.shutdown()
         try await server.kill()
     }

@@ -98,6 +98,13 @@ final class RedisServer: Sendable {
         self.process.withLock { $0 = nil }
     }
 
+    /// Sends `signal` to the server (SIGSTOP freezes it: connections stay open, nothing
+    /// answers).
+    func signal(_ signal: Int32) {
+        guard let process = process.withLock({ $0 }) else { return }
+        Glibc.kill(process.processIdentifier, signal)
+    }
+
     /// Whether something on the port answers PING (PONG, or NOAUTH with a password).
     private func ping() -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
