@@ -44,14 +44,16 @@ let package = Package(
         // The production store: PostgreSQL through libpq, behind the same Store protocol.
         .target(
             name: "HubbubPostgres",
-            dependencies: ["CLibPQ", "HubbubStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLibPQ", "HubbubStore", "HubbubSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
+        // Small pieces several modules share (reconnect backoff).
+        .target(name: "HubbubSupport", swiftSettings: swiftSettings),
         // Scale-out: the Broker protocol, an in-memory broker and a Redis one on hiredis.
         .target(
             name: "HubbubBroker",
-            dependencies: ["CHiredis", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CHiredis", "HubbubSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // The e-mail queue: SMTP (STARTTLS through OpenSSL), digests, .eml files.
@@ -118,7 +120,7 @@ let package = Package(
 
         .testTarget(name: "HubbubHTTPTests", dependencies: ["HubbubHTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubWebSocketTests", dependencies: ["HubbubWebSocket"], swiftSettings: swiftSettings),
-        .testTarget(name: "HubbubBrokerTests", dependencies: ["HubbubBroker"], swiftSettings: swiftSettings),
+        .testTarget(name: "HubbubBrokerTests", dependencies: ["HubbubBroker", "HubbubSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubMailTests", dependencies: ["HubbubMail", "HubbubStore"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubOpsTests", dependencies: ["HubbubOps", "HubbubJSON"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubJSONTests", dependencies: ["HubbubJSON"], swiftSettings: swiftSettings),
@@ -129,7 +131,7 @@ let package = Package(
         ),
         .testTarget(name: "HubbubAuthTests", dependencies: ["HubbubAuth"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubPresenceTests", dependencies: ["HubbubPresence"], swiftSettings: swiftSettings),
-        .testTarget(name: "HubbubStoreTests", dependencies: ["HubbubStore", "HubbubPostgres"], swiftSettings: swiftSettings),
+        .testTarget(name: "HubbubStoreTests", dependencies: ["HubbubStore", "HubbubPostgres", "HubbubSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HubbubIOTests", dependencies: ["HubbubIO"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HubbubServerTests",

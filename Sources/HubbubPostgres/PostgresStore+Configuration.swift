@@ -1,3 +1,5 @@
+import HubbubSupport
+
 extension PostgresStore {
     /// Tuning of a ``PostgresStore``; the defaults suit one hub node.
     public struct Configuration: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import HubbubSupport
 import Glibc
 import Logging
 

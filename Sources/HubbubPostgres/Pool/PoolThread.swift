@@ -1,3 +1,4 @@
+import HubbubSupport
 import Dispatch
 import HubbubStore
 import Logging

@@ -1,3 +1,4 @@
+import HubbubSupport
 import Foundation
 import Glibc
 import HubbubStore

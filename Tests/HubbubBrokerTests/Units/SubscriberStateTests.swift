@@ -1,4 +1,5 @@
 @testable import HubbubBroker
+import HubbubSupport
 import Testing
 
 /// The subscriber's bookkeeping, without a server.

@@ -1,4 +1,5 @@
 @testable import HubbubPostgres
+import HubbubSupport
 import Testing
 
 @Suite("PostgreSQL: reconnect backoff")

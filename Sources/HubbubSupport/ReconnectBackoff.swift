@@ -1,19 +1,20 @@
 /// Exponential backoff between attempts to reconnect: the first attempt after a
 /// connection is lost is immediate, then each failed attempt doubles the wait, from
-/// `initial` up to `maximum`; a success starts over. Pure state, no clock.
-struct ReconnectBackoff: Sendable, Hashable {
-    let initial: Duration
-    let maximum: Duration
+/// `initial` up to `maximum`; a success starts over. Pure state, no clock. Shared by
+/// every client that reconnects to a server: the PostgreSQL pool and the Redis broker.
+public struct ReconnectBackoff: Sendable, Hashable {
+    public let initial: Duration
+    public let maximum: Duration
     /// Failed attempts since the last success.
-    private(set) var failures = 0
+    public private(set) var failures = 0
 
-    init(initial: Duration, maximum: Duration) {
+    public init(initial: Duration, maximum: Duration) {
         self.initial = max(initial, .zero)
         self.maximum = max(maximum, self.initial)
     }
 
     /// Records a failed attempt; returns how long to wait before the next one.
-    mutating func failed() -> Duration {
+    public mutating func failed() -> Duration {
         failures += 1
         var delay = initial
         for _ in 1..<min(failures, 40) {
@@ -23,7 +24,7 @@ struct ReconnectBackoff: Sendable, Hashable {
         return min(delay, maximum)
     }
 
-    mutating func succeeded() {
+    public mutating func succeeded() {
         failures = 0
     }
 }
