@@ -19,10 +19,9 @@ swift build -c release --product hubbub-load
 
 echo "== end-to-end tests (pytest, real clients against the release binary)"
 venv="$root/.venv-tests"
-if [[ ! -x "$venv/bin/pytest" ]]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check "pytest==9.0.3" "websockets==15.0.1" "jsonschema==4.26.0" "aiosmtpd==1.4.6"
-fi
+[[ -x "$venv/bin/pip" ]] || python3 -m venv "$venv"
+# Every run: an older venv gets what was added since (a no-op when all is there).
+"$venv/bin/pip" install -q --disable-pip-version-check "pytest==9.0.3" "websockets==15.0.1" "jsonschema==4.26.0" "aiosmtpd==1.4.6"
 HUBBUB_BIN="$root/.build/release/hubbub" HUBBUB_LOAD_BIN="$root/.build/release/hubbub-load" \
   "$venv/bin/pytest" -q Tests/integration
 

@@ -191,7 +191,10 @@ extension APIEndpoint {
 
     func presence(room id: String) async throws(APIError) -> HTTPResponse {
         try APIValidation.entityID(id, "/room")
-        guard (try? await hub.store.project(id: id)) != nil else { throw .notFound("no project \(id)") }
+        let store = hub.store
+        guard try await self.store({ () throws(StoreError) in try await store.project(id: id) }) != nil else {
+            throw .notFound("no project \(id)")
+        }
         let snapshot = await hub.room(id).presenceNow()
         return Self.json(.ok) { out in
             out.beginObject()
