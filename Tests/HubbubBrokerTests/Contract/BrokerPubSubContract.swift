@@ -120,7 +120,7 @@ struct BrokerPubSubContract {
     @Test(arguments: BrokerKind.allCases)
     func connectionEventsStartWithTheCurrentState(kind: BrokerKind) async throws {
         try await withNodes(kind, 1) { nodes in
-            var events = nodes[0].connectionEvents().makeAsyncIterator()
+            let events = EventLog(nodes[0].connectionEvents())
             #expect(await events.next() == .connected)
         }
     }
@@ -129,15 +129,13 @@ struct BrokerPubSubContract {
     func refusesCallsAfterShutdown(kind: BrokerKind) async throws {
         let nodes = try await kind.makeNodes(1)
         let broker = nodes[0]
-        let events = broker.connectionEvents()
+        let events = EventLog(broker.connectionEvents())
         await broker.shutdown()
         await broker.shutdown()  // idempotent
         await #expect(throws: BrokerError.shutdown) { try await broker.publish([1], to: "c") }
         await #expect(throws: BrokerError.shutdown) { _ = try await broker.subscribe("c") { _, _ in } }
         await #expect(throws: BrokerError.shutdown) { try await broker.heartbeat(node: "n", ttl: .seconds(1)) }
-        var collected: [BrokerConnectionEvent] = []
-        for await event in events { collected.append(event) }  // finished by the shutdown
-        #expect(collected == [.connected])
+        #expect(await events.all() == [.connected])  // finished by the shutdown
     }
 
     @Test(arguments: BrokerKind.allCases)

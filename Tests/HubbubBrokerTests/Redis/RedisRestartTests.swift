@@ -5,7 +5,14 @@ import Testing
 /// A redis-server killed mid-stream and started again on the same port.
 @Suite("Redis broker: restart")
 struct RedisRestartTests {
+    /// A wait that never ends fails the test instead of hanging the run.
+    static let limit = Duration.seconds(90)
+
     @Test func reconnectsResubscribesAndReportsIt() async throws {
+        try await withTimeLimit(Self.limit) { try await self.reconnectsResubscribesAndReportsItSteps() }
+    }
+
+    private func reconnectsResubscribesAndReportsItSteps() async throws {
         let server = try await RedisServer.start()
         var configuration = try RedisBrokerConfiguration(url: server.url())
         configuration.reconnectInitialDelay = .milliseconds(20)
@@ -14,7 +21,7 @@ struct RedisRestartTests {
         configuration.commandTimeout = .milliseconds(500)
         let subscriber = try await RedisBroker.connect(configuration: configuration, logger: testLogger)
         let publisher = try await RedisBroker.connect(configuration: configuration, logger: testLogger)
-        var events = subscriber.connectionEvents().makeAsyncIterator()
+        let events = EventLog(subscriber.connectionEvents())
         #expect(await events.next() == .connected)
 
         let inbox = Inbox()
@@ -55,12 +62,16 @@ struct RedisRestartTests {
     }
 
     @Test func subscribingDuringAnOutageTakesEffectOnReconnect() async throws {
+        try await withTimeLimit(Self.limit) { try await self.subscribingDuringAnOutageTakesEffectOnReconnectSteps() }
+    }
+
+    private func subscribingDuringAnOutageTakesEffectOnReconnectSteps() async throws {
         let server = try await RedisServer.start()
         var configuration = try RedisBrokerConfiguration(url: server.url())
         configuration.reconnectInitialDelay = .milliseconds(20)
         configuration.reconnectMaximumDelay = .milliseconds(200)
         let broker = try await RedisBroker.connect(configuration: configuration, logger: testLogger)
-        var events = broker.connectionEvents().makeAsyncIterator()
+        let events = EventLog(broker.connectionEvents())
         #expect(await events.next() == .connected)
 
         try await server.kill()
@@ -82,6 +93,10 @@ struct RedisRestartTests {
     /// network): the subscriber's PING times out, commands time out, and the broker comes
     /// back once the server answers again.
     @Test func noticesASilentServerAndComesBack() async throws {
+        try await withTimeLimit(Self.limit) { try await self.noticesASilentServerAndComesBackSteps() }
+    }
+
+    private func noticesASilentServerAndComesBackSteps() async throws {
         let server = try await RedisServer.start()
         var configuration = try RedisBrokerConfiguration(url: server.url())
         configuration.reconnectInitialDelay = .milliseconds(20)
@@ -89,7 +104,7 @@ struct RedisRestartTests {
         configuration.pingInterval = .milliseconds(100)
         configuration.commandTimeout = .milliseconds(300)
         let broker = try await RedisBroker.connect(configuration: configuration, logger: testLogger)
-        var events = broker.connectionEvents().makeAsyncIterator()
+        let events = EventLog(broker.connectionEvents())
         #expect(await events.next() == .connected)
         let inbox = Inbox()
         _ = try await broker.subscribe("c", handler: inbox.handler)

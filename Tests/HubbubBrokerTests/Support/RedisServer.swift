@@ -93,8 +93,15 @@ final class RedisServer: Sendable {
     /// SIGKILL, and waits until the process is gone (a crash, as far as clients know).
     func kill() async throws {
         guard let process = process.withLock({ $0 }) else { return }
-        Glibc.kill(process.processIdentifier, SIGKILL)
-        try await offloaded { process.waitUntilExit() }
+        let pid = process.processIdentifier
+        guard pid > 0 else { return }  // already reaped (Foundation sets -1): never kill(-1)
+        Glibc.kill(pid, SIGKILL)
+        // Polled with a limit (not `waitUntilExit`): a wait that cannot end fails the test.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while Self.isAlive(pid) {
+            guard ContinuousClock.now < deadline else { throw ServerError("redis-server \(pid) still alive 20 s after SIGKILL") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
         self.process.withLock { $0 = nil }
     }
 
