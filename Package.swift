@@ -91,7 +91,7 @@ let package = Package(
             name: "HubbubHub",
             dependencies: [
                 "HubbubServer", "HubbubIO", "HubbubHTTP", "HubbubWebSocket", "HubbubAuth",
-                "HubbubPresence", "HubbubStore", "HubbubJSON", "HubbubOps",
+                "HubbubPresence", "HubbubStore", "HubbubJSON", "HubbubOps", "HubbubBroker",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -101,7 +101,7 @@ let package = Package(
             name: "hubbub",
             dependencies: [
                 "HubbubServer", "HubbubIO", "HubbubHTTP", "HubbubWebSocket", "HubbubAuth",
-                "HubbubHub", "HubbubStore", "HubbubJSON", "HubbubPostgres", "HubbubMail", "HubbubOps",
+                "HubbubHub", "HubbubStore", "HubbubJSON", "HubbubPostgres", "HubbubMail", "HubbubOps", "HubbubBroker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "HubbubJSONTests", dependencies: ["HubbubJSON"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HubbubHubTests",
-            dependencies: ["HubbubHub", "HubbubJSON", "HubbubStore", "HubbubPresence"],
+            dependencies: ["HubbubHub", "HubbubJSON", "HubbubStore", "HubbubPresence", "HubbubBroker"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HubbubAuthTests", dependencies: ["HubbubAuth"], swiftSettings: swiftSettings),

@@ -1,3 +1,4 @@
+import HubbubBroker
 import HubbubPresence
 import HubbubIO
 import HubbubOps
@@ -20,11 +21,24 @@ public final class Hub: Sendable {
     let committer: GroupCommitter
     let decoder: CommandDecoder
     let metrics: HubMetrics
+    /// The link to the other nodes; nil on a node that runs alone (its own tables are then
+    /// the whole truth).
+    let cluster: Cluster?
 
+    /// - Parameter broker: with a cluster configuration, makes this node one of several
+    ///   sharing the broker (and the store); ``runCluster()`` must then run as a service.
     public init(
         configuration: HubConfiguration, store: any Store, authenticator: Authenticator, group: EventLoopGroup, logger: Logger,
-        metrics: HubMetrics = HubMetrics(processMetrics: false)
+        metrics: HubMetrics = HubMetrics(processMetrics: false),
+        broker: (any Broker)? = nil, cluster clusterConfiguration: ClusterConfiguration? = nil
     ) {
+        if let broker {
+            cluster = Cluster(
+                broker: broker, configuration: clusterConfiguration ?? ClusterConfiguration(nodeID: BrokerNodeID.unique()),
+                logger: logger)
+        } else {
+            cluster = nil
+        }
         self.metrics = metrics
         let gauge = metrics.rooms
         self.rooms = RoomTable { gauge.set(Int64($0)) }

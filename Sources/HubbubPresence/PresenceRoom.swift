@@ -75,12 +75,23 @@ public struct PresenceRoom: Sendable {
     /// Whether the user is present now (connected, or in their grace period).
     public func isPresent(userID: String) -> Bool { entries[userID] != nil }
 
+    /// The user of live connection `connID`.
+    public func userID(ofConnection connID: String) -> String? { connections[connID]?.userID }
+
     /// The user's current entry (not yet necessarily published).
     public func presence(of userID: String) -> PresenceEntry? { entries[userID] }
 
     /// Whether the room holds nothing: no user, no grace, no unflushed change. An idle room
     /// can be discarded and later recreated without clients noticing.
     public var isIdle: Bool { entries.isEmpty && dirty.isEmpty }
+
+    /// Whether every connection in the room, live or held in a grace period, satisfies
+    /// `isForeign` and no change waits for a flush: the hub's test of whether a room holds
+    /// only other nodes' connections (so this node may drop it).
+    public func holdsOnly(where isForeign: (String) -> Bool) -> Bool {
+        guard dirty.isEmpty else { return false }
+        return entries.values.allSatisfy { entry in entry.metas.allSatisfy { isForeign($0.connID) } }
+    }
 
     /// When ``flush(now:)`` next has something to do: the end of the open batch window or
     /// the earliest end of a grace period, whichever comes first; `nil` when neither is

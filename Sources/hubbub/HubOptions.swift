@@ -23,6 +23,21 @@ struct HubOptions: ParsableArguments {
     @Flag(help: "Apply pending PostgreSQL migrations at start-up (else `hubbub migrate` must have run).")
     var databaseMigrate = false
 
+    @Option(help: "Join a cluster of nodes sharing this Redis, redis://[:password@]host:port[/db] (or $HUBBUB_REDIS_URL); the nodes must share one PostgreSQL database.")
+    var redisURL: String?
+
+    @Option(help: "This node's id in the cluster (default: host name, process id and a random part).")
+    var nodeID: String?
+
+    @Option(help: "A node whose heartbeat is older than this is dead: the others announce its users' leaves.")
+    var clusterNodeTtl = DurationArgument(seconds: 1.5)
+
+    @Option(help: "How often a node heartbeats and checks the others' heartbeats.")
+    var clusterHeartbeat = DurationArgument(seconds: 0.5)
+
+    @Option(help: "How long a room waits for another node's missing event before reading it from the store.")
+    var clusterGapTimeout = DurationArgument(seconds: 0.2)
+
     @Option(help: "HS256 secret for client tokens, at least 32 bytes (or $HUBBUB_JWT_SECRET).")
     var jwtSecret: String?
 

@@ -178,6 +178,24 @@ struct Serve: ParsableCommand {
         }
         logger.info("store", metadata: ["kind": "\(location.kind)", "location": "\(location)"])
 
+        let cluster: ClusterSetup?
+        do {
+            let options = hub
+            cluster = try blocking { try await ClusterSetup.connect(options: options, logger: logger) }
+        } catch {
+            logger.critical("could not join the cluster: \(error)")
+            blocking { await store.close() }
+            throw ExitCode(1)
+        }
+        if let cluster {
+            if location.kind != "postgresql" {
+                logger.warning("a cluster needs one PostgreSQL database shared by every node (--database-url)")
+            }
+            logger.info("cluster", metadata: [
+                "node": "\(cluster.configuration.nodeID)", "node_ttl": "\(cluster.configuration.nodeTTL)",
+            ])
+        }
+
         let metrics = HubMetrics(
             commandTypes: HubMetrics.defaultCommandTypes, commandResults: HubMetrics.defaultCommandResults)
         let server: Server
@@ -186,13 +204,13 @@ struct Serve: ParsableCommand {
             server = try Server(configuration: config, logger: logger) { group in
                 let hub = Hub(
                     configuration: hubConfiguration, store: store, authenticator: Authenticator(verifier: verifier),
-                    group: group, logger: logger, metrics: metrics)
+                    group: group, logger: logger, metrics: metrics, broker: cluster?.broker, cluster: cluster?.configuration)
                 metrics.setIOBackend("\(group.backend)")
                 started = hub
                 let api = APIEndpoint(
                     hub: hub, keys: apiKeys, requestsPerSecond: Double(self.hub.apiRequestsPerSecond), burst: self.hub.apiBurst)
                 return [
-                    ("/ws", .webSocket(hub.endpoint)), ("/readyz", .asyncHTTP(ReadinessEndpoint(store: store))),
+                    ("/ws", .webSocket(hub.endpoint)), ("/readyz", .asyncHTTP(ReadinessEndpoint(store: store, hub: hub))),
                     ("/v1/*", .asyncHTTP(api)), ("/metrics", .http(MetricsEndpoint(metrics: metrics))),
                 ]
             }
@@ -201,6 +219,7 @@ struct Serve: ParsableCommand {
             throw ExitCode(1)
         }
         let maintenance = started.map { hub in Task { await hub.runMaintenance() } }
+        let clustering = started.map { hub in Task { await hub.runCluster() } }
         var mailing: (task: Task<Void, Never>, transport: any MailTransport)?
         if !noEmbeddedMailer {
             do {
@@ -219,6 +238,11 @@ struct Serve: ParsableCommand {
         logger.info("received \(signal): stopping")
         server.shutdownGracefully()
         maintenance?.cancel()
+        if let clustering {
+            // This node leaves the cluster: its presence goes at once, not after its ttl.
+            clustering.cancel()
+            blocking { await clustering.value }
+        }
         if let mailing {
             // The current digest is finished; the rest of its claims are released.
             mailing.task.cancel()

@@ -78,11 +78,12 @@ extension APIEndpoint {
     func perform(_ publication: Publication, key: APIKey) async -> Result<(HTTPStatus, [UInt8]), APIError> {
         let room = hub.room(publication.room)
         guard publication.durable else {
-            let frame = hub.textFrame(ServerMessage.ephemeralRelay(
+            let json = ServerMessage.ephemeralRelay(
                 room: publication.room, key: publication.type, data: publication.payload, actor: .service(key.name),
-                connID: Self.serviceConnID(key.name), nowMillis: WallClock.nowMillis()))
+                connID: Self.serviceConnID(key.name), nowMillis: WallClock.nowMillis())
             switch await room.relayFromService(
-                coalesceKey: Self.serviceConnID(key.name) + "\u{1F}" + publication.type, frame: frame)
+                coalesceKey: Self.serviceConnID(key.name) + "\u{1F}" + publication.type,
+                senderConnID: Self.serviceConnID(key.name), json: json)
             {
             case .success: return .success((.accepted, Array("{}".utf8)))
             case .failure(let error): return .failure(APIError(error))
@@ -90,7 +91,8 @@ extension APIEndpoint {
         }
         // Rows only for the users who are offline now; the request (and its fingerprint)
         // keeps the list as sent.
-        let online = Set(publication.notify.filter { hub.users.isOnline($0) })
+        var online: Set<String> = []
+        for userID in publication.notify where await hub.isOnline(userID) { online.insert(userID) }
         let command = Command(
             room: publication.room, actor: .service(key.name),
             requestKey: publication.idempotencyKey.map { IdempotencyKey(scope: "service:" + key.name, key: $0) },

@@ -4,29 +4,35 @@ import HubbubServer
 import HubbubStore
 import Synchronization
 
-/// `/readyz`: 200 when the store answers a ping within `timeout`, else 503 with the
-/// reason, so a load balancer sends no clients to a node that cannot persist.
+/// `/readyz`: 200 when the store answers a ping within `timeout` and, on a node of a
+/// cluster, its broker link is up; else 503 with the reason, so a load balancer sends no
+/// clients to a node that cannot persist or reach the other nodes.
 public struct ReadinessEndpoint: AsyncHTTPEndpoint {
     let store: any Store
+    let hub: Hub?
     let timeout: Duration
 
-    public init(store: any Store, timeout: Duration = .seconds(2)) {
+    public init(store: any Store, hub: Hub? = nil, timeout: Duration = .seconds(2)) {
         self.store = store
+        self.hub = hub
         self.timeout = timeout
     }
 
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
-        let problem = await Self.check(store, timeout: timeout)
+        let storeProblem = await Self.check(store, timeout: timeout)
+        let brokerProblem: String? = hub?.cluster.map { $0.isLinkUp ? nil : "the broker link is down" } ?? nil
+        let ready = storeProblem == nil && brokerProblem == nil
         var out = JSONOutput()
         out.beginObject()
-        out.member("status", problem == nil ? "ready" : "unavailable")
+        out.member("status", ready ? "ready" : "unavailable")
         out.key("checks")
         out.beginObject()
-        out.member("store", problem ?? "ok")
+        out.member("store", storeProblem ?? "ok")
+        if hub?.cluster != nil { out.member("broker", brokerProblem ?? "ok") }
         out.endObject()
         out.endObject()
         return HTTPResponse(
-            status: problem == nil ? .ok : .serviceUnavailable, headers: ["Content-Type": "application/json"], body: out.bytes)
+            status: ready ? .ok : .serviceUnavailable, headers: ["Content-Type": "application/json"], body: out.bytes)
     }
 
     /// nil when the store answered in time, else why not. A ping that hangs is left

@@ -15,10 +15,11 @@ extension HubSession {
         if firstTime {
             authTimer.map { engine?.cancel($0) }
             authTimer = nil
-            guard hub.users.add(ref, userID: identity.userID, limit: hub.configuration.maxConnectionsPerUser) else {
+            guard let first = hub.users.add(ref, userID: identity.userID, limit: hub.configuration.maxConnectionsPerUser) else {
                 return false
             }
             inDirectory = true
+            if first { hub.cluster?.userArrived(identity.userID, hub: hub) }
             if let resumeRequest, hub.resumes.claim(connID: resumeRequest, userID: identity.userID, now: MonotonicClock.now()) {
                 connID = resumeRequest
                 resumed = true

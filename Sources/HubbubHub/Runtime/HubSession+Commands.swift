@@ -118,11 +118,11 @@ extension HubSession {
                 echo: echo)
         case .ephemeral(let room, let key, let data):
             guard let link = joinedLink(room), let ref, let identity else { return reply(id: id, .notJoined(room)) }
-            let frame = hub.textFrame(ServerMessage.ephemeralRelay(
-                room: room, key: key, data: data, identity: identity, connID: connID, nowMillis: WallClock.nowMillis()))
+            let json = ServerMessage.ephemeralRelay(
+                room: room, key: key, data: data, identity: identity, connID: connID, nowMillis: WallClock.nowMillis())
             let coalesceKey = connID + "\u{1F}" + key
             let joined = link.room
-            awaitRoom { await joined.relay(from: ref, coalesceKey: coalesceKey, frame: frame) } then: { session, _ in
+            awaitRoom { await joined.relay(from: ref, coalesceKey: coalesceKey, json: json) } then: { session, _ in
                 session.finish(ServerMessage.ack(id: id))
             }
         case .presenceUpdate(let room, let state):

@@ -106,7 +106,7 @@ final class HubSession: WebSocketSession {
                 Task { await room.leave(ref, connID: connID, graceful: true) }
             }
             if let identity, inDirectory {
-                hub.users.remove(ref, userID: identity.userID)
+                if hub.users.remove(ref, userID: identity.userID) { hub.cluster?.userLeft(identity.userID) }
                 hub.resumes.connectionEnded(connID: connID, userID: identity.userID, now: MonotonicClock.now())
             }
             hub.loops[ref.loop].remove(ref)

@@ -9,7 +9,7 @@ extension Room {
     /// published to the room in seq order, then answered with a ``Delivery/reply(frame:)``
     /// to the sender that follows its event on the same path. `.success` means queued (the
     /// reply comes that way); a failure is the reply itself, nothing was queued.
-    func perform(_ command: RoomCommand) -> Result<Void, ProtocolError> {
+    func perform(_ command: RoomCommand) async -> Result<Void, ProtocolError> {
         guard subscribers[command.sender] != nil else { return .failure(.notJoined(id)) }
         let actor = EventActor.user(id: command.identity.userID, name: command.identity.name)
         let key = IdempotencyKey(scope: "user:" + command.identity.userID, key: command.requestID)
@@ -21,7 +21,10 @@ extension Room {
                 in: text, members: members.map { MentionCandidateMember(userID: $0.userID, username: $0.username) },
                 authorUserID: command.identity.userID)
             let ids = mentioned.map(\.userID)
-            kind = .comment(cardID: cardID, text: text, mentions: ids, notifyOffline: ids.filter { !hub.users.isOnline($0) })
+            var offline: [String] = []
+            for userID in ids where await !hub.isOnline(userID) { offline.append(userID) }
+            guard subscribers[command.sender] != nil else { return .failure(.notJoined(id)) }
+            kind = .comment(cardID: cardID, text: text, mentions: ids, notifyOffline: offline)
         case .cardCreate(let columnID, let position, let title):
             guard cardCount < hub.configuration.maxCardsPerBoard else {
                 let max = hub.configuration.maxCardsPerBoard
@@ -98,7 +101,11 @@ extension Room {
     /// Delivers a stored event, after any earlier events this room has not published
     /// (written by another process, such as `hubbub admin`): subscribers see every seq.
     func publish(_ event: StoredEvent, excluding: SessionRef?) async {
-        if event.seq <= publishedSeq { return }
+        if event.seq <= publishedSeq {
+            // Delivered here already by a gap fill: the other nodes still need it.
+            hub.cluster?.publishEvent(frame: ServerMessage.event(event), room: id)
+            return
+        }
         while event.seq > publishedSeq + 1 {
             let missing = Int(event.seq - publishedSeq - 1)
             guard let earlier = try? await hub.store.events(room: id, afterSeq: publishedSeq, limit: min(missing, 500)),
@@ -107,28 +114,32 @@ extension Room {
                 hub.logger.error("cannot fill a seq gap", metadata: ["room": "\(id)", "from": "\(publishedSeq + 1)", "to": "\(event.seq - 1)"])
                 break
             }
-            for gap in earlier where gap.seq < event.seq { deliver(gap, excluding: nil) }
+            for gap in earlier where gap.seq < event.seq { deliverStored(gap, excluding: nil) }
         }
-        deliver(event, excluding: excluding)
+        deliverStored(event, excluding: excluding, announce: true)
     }
 
-    private func deliver(_ event: StoredEvent, excluding: SessionRef?) {
+    /// Delivers a stored event to the room's subscribers; `announce`: this node committed
+    /// it, so it also goes to the other nodes (once, the same client message).
+    func deliverStored(_ event: StoredEvent, excluding: SessionRef?, announce: Bool = false) {
         guard event.seq > publishedSeq else { return }
         publishedSeq = event.seq
-        track(event)
-        let frame = hub.textFrame(ServerMessage.event(event))
-        deliverToAll(.event(room: id, seq: event.seq, frame: frame), excluding: excluding)
+        let json = ServerMessage.event(event)
+        track(type: event.type, payload: JSONParser.parse(Array(event.payload.utf8)))
+        deliverToAll(.event(room: id, seq: event.seq, frame: hub.textFrame(json)), excluding: excluding)
+        if announce { hub.cluster?.publishEvent(frame: json, room: id) }
+        releaseHeld()
     }
 
     /// Keeps the card titles and count the room answers from.
-    private func track(_ event: StoredEvent) {
+    func track(type: String, payload: JSONValue?) {
         let types = [StoredEvent.cardCreated, StoredEvent.cardUpdated, StoredEvent.cardDeleted]
-        guard types.contains(event.type),
-            case .object(let payload)? = JSONParser.parse(Array(event.payload.utf8)),
+        guard types.contains(type),
+            case .object(let payload)? = payload,
             case .object(let card)? = payload["card"],
             let cardID = card["id"]?.stringValue
         else { return }
-        if event.type == StoredEvent.cardDeleted {
+        if type == StoredEvent.cardDeleted {
             if cardTitles.removeValue(forKey: cardID) != nil { cardCount -= 1 }
         } else if cardTitles.updateValue(card["title"]?.stringValue ?? "", forKey: cardID) == nil {
             cardCount += 1
@@ -144,11 +155,12 @@ extension Room {
         let excerpt = Excerpt.make(text)
         for member in pending.mentioned {
             let refs = hub.users.sessions(of: member.userID)
-            if refs.isEmpty { continue }
-            let frame = hub.textFrame(ServerMessage.mention(
+            if refs.isEmpty && hub.cluster == nil { continue }
+            let json = ServerMessage.mention(
                 eventID: UUIDv7.make(unixMillis: comment.time), comment: comment, project: project, card: card,
-                commentID: commentID, excerpt: excerpt))
-            hub.deliver(.personal(frame: frame), to: refs)
+                commentID: commentID, excerpt: excerpt)
+            if !refs.isEmpty { hub.deliver(.personal(frame: hub.textFrame(json)), to: refs) }
+            hub.cluster?.publishPersonal(frame: json, userID: member.userID)
         }
     }
 

@@ -73,6 +73,7 @@ extension Room {
         }
         addSubscriber(ref, userID: identity.userID, connID: connID)
         schedulePresenceFlush()
+        announceLocalPresence(connID: connID, userID: identity.userID)
 
         var board: Board?
         if sinceSeq == nil {
@@ -137,7 +138,9 @@ extension Room {
     /// presence for the grace period); otherwise an explicit leave.
     func leave(_ ref: SessionRef, connID: String, graceful: Bool) {
         removeSubscriber(ref)
-        presence.leave(connID: connID, now: MonotonicClock.now(), graceful: graceful)
+        if presence.leave(connID: connID, now: MonotonicClock.now(), graceful: graceful) {
+            announceLocalLeave(connID: connID, graceful: graceful)
+        }
         schedulePresenceFlush()
         retireIfIdle()
     }

@@ -10,6 +10,7 @@ extension Room {
         switch presence.update(connID: connID, state: state, now: MonotonicClock.now()) {
         case .ok:
             schedulePresenceFlush()
+            if let userID = presence.userID(ofConnection: connID) { announceLocalPresence(connID: connID, userID: userID) }
             return .success(())
         case .rateLimited(let retryAfter):
             let milliseconds = Int((retryAfter + 999_999) / 1_000_000)
@@ -27,9 +28,10 @@ extension Room {
     }
 
     /// Relays an ephemeral signal to every other connection of the room.
-    func relay(from sender: SessionRef, coalesceKey: String, frame: ByteChunk) {
-        guard subscribers[sender] != nil else { return }
-        deliverToAll(.ephemeral(room: id, coalesceKey: coalesceKey, frame: frame), excluding: sender)
+    func relay(from sender: SessionRef, coalesceKey: String, json: [UInt8]) {
+        guard let subscriber = subscribers[sender] else { return }
+        deliverToAll(.ephemeral(room: id, coalesceKey: coalesceKey, frame: hub.textFrame(json)), excluding: sender)
+        announceEphemeral(senderConnID: subscriber.connID, coalesceKey: coalesceKey, json: json)
     }
 
     /// One page of the roster as the `presence_roster` result.

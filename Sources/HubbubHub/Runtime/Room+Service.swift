@@ -31,7 +31,7 @@ extension Room {
 
     /// Relays a service's ephemeral signal to everyone in the room; false when the
     /// project does not exist.
-    func relayFromService(coalesceKey: String, frame: ByteChunk) async -> Result<Void, ProtocolError> {
+    func relayFromService(coalesceKey: String, senderConnID: String, json: [UInt8]) async -> Result<Void, ProtocolError> {
         do {
             try await ensureLoaded()
         } catch {
@@ -39,7 +39,8 @@ extension Room {
         }
         defer { retireIfIdle() }
         guard project != nil else { return .failure(ProtocolError(.notFound, "no project \(id)")) }
-        deliverToAll(.ephemeral(room: id, coalesceKey: coalesceKey, frame: frame))
+        deliverToAll(.ephemeral(room: id, coalesceKey: coalesceKey, frame: hub.textFrame(json)))
+        announceEphemeral(senderConnID: senderConnID, coalesceKey: coalesceKey, json: json)
         return .success(())
     }
 

@@ -1,4 +1,5 @@
 import Logging
+import HubbubBroker
 import HubbubIO
 import HubbubJSON
 import HubbubPresence
@@ -61,6 +62,17 @@ actor Room {
     var committing = false
     private(set) var retired = false
 
+    // The cluster (Room+Cluster.swift); unused on a node that runs alone.
+    var clusterChannel: BrokerSubscription?
+    var clusterInput: AsyncStream<[UInt8]>.Continuation?
+    var clusterConsumer: Task<Void, Never>?
+    /// Connections of other nodes in ``presence``: connection id → node id.
+    var remoteConns: [String: String] = [:]
+    /// Other nodes' events waiting for the ones before them.
+    var remoteOrder = SeqSequencer<ClusterMessage.RemoteEvent>(delivered: 0)
+    var heldBeforeLoad: [ClusterMessage.RemoteEvent] = []
+    var gapTimerArmed = false
+
     init(id: String, loop: EventLoop, hub: Hub) {
         self.id = id
         self.unownedExecutor = loop.asUnownedSerialExecutor()
@@ -88,6 +100,8 @@ actor Room {
 
     private func load() async throws {
         let store = hub.store
+        await joinCluster()
+        defer { releaseAfterLoad() }
         guard let board = try await store.board(projectID: id) else {
             loaded = false
             project = nil
@@ -132,9 +146,15 @@ actor Room {
     }
 
     /// Leaves the hub's table when nothing is left to do, so idle projects cost nothing.
+    /// Other nodes' connections do not keep a room here: with no local one, it goes (and
+    /// leaves the room's channel).
     func retireIfIdle() {
-        guard !retired, subscribers.isEmpty, presence.isIdle, queue.isEmpty, !committing else { return }
+        guard !retired, subscribers.isEmpty, queue.isEmpty, !committing else { return }
+        guard presence.isIdle || (!remoteConns.isEmpty && presence.holdsOnly(where: { remoteConns[$0] != nil })) else {
+            return
+        }
         retired = true
+        leaveCluster()
         hub.rooms.retire(self)
     }
 

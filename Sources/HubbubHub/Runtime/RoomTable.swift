@@ -34,4 +34,7 @@ final class RoomTable: Sendable {
     }
 
     var count: Int { rooms.withLock { $0.count } }
+
+    /// Every live room (cluster maintenance).
+    var all: [Room] { rooms.withLock { Array($0.values) } }
 }

@@ -6,23 +6,32 @@ import Synchronization
 final class UserDirectory: Sendable {
     private let table = Mutex<[String: [SessionRef]]>([:])
 
-    /// Adds a session of `userID` unless the user already holds `limit`; false then.
-    func add(_ ref: SessionRef, userID: String, limit: Int) -> Bool {
+    /// Adds a session of `userID` unless the user already holds `limit`; nil then, else
+    /// whether it is the user's first session on this node.
+    func add(_ ref: SessionRef, userID: String, limit: Int) -> Bool? {
         table.withLock { table in
             var refs = table[userID, default: []]
-            guard refs.count < limit else { return false }
+            guard refs.count < limit else { return nil }
             refs.append(ref)
             table[userID] = refs
-            return true
+            return refs.count == 1
         }
     }
 
-    func remove(_ ref: SessionRef, userID: String) {
+    /// Removes a session; returns whether it was the user's last on this node.
+    @discardableResult
+    func remove(_ ref: SessionRef, userID: String) -> Bool {
         table.withLock { table in
-            guard var refs = table[userID] else { return }
+            guard var refs = table[userID] else { return false }
             refs.removeAll { $0 == ref }
             table[userID] = refs.isEmpty ? nil : refs
+            return refs.isEmpty
         }
+    }
+
+    /// Every user with a session on this node.
+    var userIDs: [String] {
+        table.withLock { Array($0.keys) }
     }
 
     func sessions(of userID: String) -> [SessionRef] {

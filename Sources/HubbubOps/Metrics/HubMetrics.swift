@@ -26,6 +26,13 @@ public struct HubMetrics: Sendable {
     /// `hubbub_broker_seconds`: one round trip to the broker (publish or subscribe).
     public let brokerSeconds: Histogram
 
+    /// `hubbub_cluster_gap_fills_total`: events of other nodes read from the store because
+    /// the broker did not bring them in time.
+    public let clusterGapFills: Counter
+    /// `hubbub_cluster_broker_up`: 1 while the node's broker link is up (nodes in a cluster).
+    public let clusterBrokerUp: Gauge
+
+    private let clusterEvents: PreparedChildren<Counter>
     private let storeSeconds: PreparedChildren<Histogram>
     private let commands: PreparedChildren<Counter>
     private let emails: PreparedChildren<Counter>
@@ -63,6 +70,15 @@ public struct HubMetrics: Sendable {
             values: storeOperations)
         brokerSeconds = registry.histogram(
             "hubbub_broker_seconds", help: "Broker round-trip latency.", buckets: Histogram.latencyBuckets)
+        clusterGapFills = registry.counter(
+            "hubbub_cluster_gap_fills_total", help: "Other nodes' events read from the store because the broker did not bring them in time.")
+        clusterBrokerUp = registry.gauge("hubbub_cluster_broker_up", help: "1 while this node's link to the cluster broker is up.")
+        clusterEvents = PreparedChildren(
+            family: registry.counter(
+                "hubbub_cluster_messages_total",
+                help: "Room events received from other nodes, by outcome: delivered, held (behind a gap), duplicate, invalid.",
+                labels: ["outcome"]),
+            values: ["delivered", "held", "duplicate", "invalid"])
         emails = PreparedChildren(
             family: registry.counter("hubbub_emails_total", help: "E-mails by outcome: sent, retried or dead.",
                                      labels: ["result"]),
@@ -90,6 +106,12 @@ public struct HubMetrics: Sendable {
     @inline(__always)
     public func storeOperation(_ operation: String, nanoseconds: UInt64) {
         storeSeconds.child(operation).observe(nanoseconds: nanoseconds)
+    }
+
+    /// Counts a room event received from another node by outcome.
+    @inline(__always)
+    public func clusterMessages(outcome: String) {
+        clusterEvents.child(outcome).increment()
     }
 
     /// Counts an e-mail by outcome.

@@ -1,0 +1,250 @@
+import HubbubBroker
+import HubbubOps
+import Logging
+import Synchronization
+
+/// This node's link to the other nodes of its cluster, through a ``Broker``.
+///
+/// - Rooms: a room subscribes to `room:<id>` while it has local members. Its committed
+///   events, presence changes and ephemerals are published there; the others' arrive
+///   there (``Room/receive(_:)``).
+/// - Users: the node subscribes to `user:<id>` while the user has a connection here, for
+///   personal messages (mentions) sent by other nodes; it counts the user online in the
+///   broker, so the e-mail queue's "offline" is cluster-wide.
+/// - Nodes: ``run(hub:)`` heartbeats, reaps dead nodes and has every room drop the
+///   connections of nodes that are no longer alive; after a broker outage it registers
+///   this node again and has every room recover what it missed.
+///
+/// Publishing never blocks the caller: messages go through one ordered queue (so one
+/// connection's presence changes stay in order) drained by ``run(hub:)``.
+final class Cluster: Sendable {
+    let broker: any Broker
+    let configuration: ClusterConfiguration
+    let logger: Logger
+    var nodeID: String { configuration.nodeID }
+
+    private let outbox: AsyncStream<(channel: String, payload: [UInt8])>
+    private let outboxInput: AsyncStream<(channel: String, payload: [UInt8])>.Continuation
+    /// `user:<id>` subscriptions of this node, by user.
+    private let userChannels = Mutex<[String: UserChannel]>([:])
+    private let linkUp = Atomic<Bool>(true)
+    /// Whether the broker link is up (readiness).
+    var isLinkUp: Bool { linkUp.load(ordering: .relaxed) }
+    /// When the broker link last came back.
+    private let lastReconnect = Mutex<ContinuousClock.Instant?>(nil)
+
+    private enum UserChannel {
+        case subscribing(leaveAfter: Bool)
+        case active(BrokerSubscription)
+    }
+
+    init(broker: any Broker, configuration: ClusterConfiguration, logger: Logger) {
+        self.broker = broker
+        self.configuration = configuration
+        self.logger = logger
+        (outbox, outboxInput) = AsyncStream.makeStream(
+            of: (channel: String, payload: [UInt8]).self, bufferingPolicy: .bufferingNewest(configuration.maxPublishQueue))
+    }
+
+    static func roomChannel(_ room: String) -> String { "room:" + room }
+    static func userChannel(_ userID: String) -> String { "user:" + userID }
+
+    // MARK: Publishing
+
+    /// Queues `message` for the room's channel (in order with every other publish).
+    func publish(_ message: ClusterMessage, room: String) {
+        outboxInput.yield((Self.roomChannel(room), message.encoded()))
+    }
+
+    /// Queues an event's client message for the room's channel.
+    func publishEvent(frame: [UInt8], room: String) {
+        outboxInput.yield((Self.roomChannel(room), ClusterMessage.encodeEvent(frame: frame)))
+    }
+
+    /// Queues a personal message for every connection of `userID` on the other nodes.
+    func publishPersonal(frame: [UInt8], userID: String) {
+        outboxInput.yield((Self.userChannel(userID), ClusterMessage.personal(node: nodeID, frame: frame).encoded()))
+    }
+
+    /// Records a connection's presence in a room for nodes that load the room later.
+    func storePresence(room: String, join: ClusterMessage.PresenceJoin) {
+        let broker = broker
+        Task {
+            do throws(BrokerError) {
+                try await broker.presencePut(
+                    room: room, node: join.node, connID: join.connID, value: ClusterMessage.presenceJoin(join).encoded())
+            } catch {
+                logger.debug("presence not stored", metadata: ["room": "\(room)", "error": "\(error)"])
+            }
+        }
+    }
+
+    func removePresence(room: String, connID: String) {
+        let (broker, node) = (broker, nodeID)
+        Task { try? await broker.presenceRemove(room: room, node: node, connID: connID) }
+    }
+
+    /// The presence entries of other nodes in `room` (a room's snapshot when it loads).
+    func remotePresence(room: String) async -> [ClusterMessage.PresenceJoin] {
+        do throws(BrokerError) {
+            return try await broker.presenceAll(room: room).compactMap { entry in
+                guard entry.node != nodeID, case .presenceJoin(let join)? = ClusterMessage.decode(entry.value) else {
+                    return nil
+                }
+                return join
+            }
+        } catch {
+            logger.warning("cannot read the room's presence from the broker", metadata: ["room": "\(room)", "error": "\(error)"])
+            return []
+        }
+    }
+
+    // MARK: Online
+
+    /// Whether the user has a connection on some live node (false when the broker cannot
+    /// tell: an e-mail too many beats one lost).
+    func isOnline(_ userID: String) async -> Bool {
+        (try? await broker.isOnline(userID: userID)) ?? false
+    }
+
+    /// The user's first connection on this node arrived: count them online and subscribe
+    /// to their channel.
+    func userArrived(_ userID: String, hub: Hub) {
+        let subscribe = userChannels.withLock { channels -> Bool in
+            if case .subscribing(true)? = channels[userID] {
+                channels[userID] = .subscribing(leaveAfter: false)
+                return false
+            }
+            guard channels[userID] == nil else { return false }
+            channels[userID] = .subscribing(leaveAfter: false)
+            return true
+        }
+        let (broker, node) = (broker, nodeID)
+        Task { [weak hub] in
+            try? await broker.userOnline(userID: userID, node: node)
+            guard subscribe, let hub else { return }
+            let subscription = try? await broker.subscribe(Self.userChannel(userID)) { [weak hub] _, payload in
+                hub?.receivePersonal(payload, userID: userID)
+            }
+            let drop: BrokerSubscription? = self.userChannels.withLock { channels in
+                guard let subscription else {
+                    channels[userID] = nil
+                    return nil
+                }
+                if case .subscribing(true)? = channels[userID] {
+                    channels[userID] = nil
+                    return subscription
+                }
+                channels[userID] = .active(subscription)
+                return nil
+            }
+            if let drop { await broker.unsubscribe(drop) }
+        }
+    }
+
+    /// The user's last connection on this node left.
+    func userLeft(_ userID: String) {
+        let drop: BrokerSubscription? = userChannels.withLock { channels in
+            switch channels[userID] {
+            case .active(let subscription)?:
+                channels[userID] = nil
+                return subscription
+            case .subscribing?:
+                channels[userID] = .subscribing(leaveAfter: true)
+                return nil
+            case nil:
+                return nil
+            }
+        }
+        let (broker, node) = (broker, nodeID)
+        Task {
+            try? await broker.userOffline(userID: userID, node: node)
+            if let drop { await broker.unsubscribe(drop) }
+        }
+    }
+
+    // MARK: Service
+
+
+    /// Runs until cancelled: publishes the queue, heartbeats, watches the other nodes and
+    /// the broker link. On cancellation this node leaves the cluster (its presence and
+    /// online counts go at once, not after its ttl) and the broker shuts down.
+    func run(hub: Hub) async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.publishLoop() }
+            group.addTask { await self.heartbeatLoop(hub: hub) }
+            group.addTask { await self.watchConnection(hub: hub) }
+        }
+        try? await broker.removeNode(nodeID)
+        await broker.shutdown()
+    }
+
+    private func publishLoop() async {
+        await withTaskCancellationHandler {
+            for await (channel, payload) in outbox {
+                do throws(BrokerError) {
+                    try await broker.publish(payload, to: channel)
+                } catch {
+                    // Lost for the other nodes: they fill event gaps from the store and
+                    // reload presence after the outage.
+                    logger.debug("publish failed", metadata: ["channel": "\(channel)", "error": "\(error)"])
+                }
+            }
+        } onCancel: {
+            outboxInput.finish()
+        }
+    }
+
+    /// Heartbeats, reaps, and has the rooms drop the connections of dead nodes. A node
+    /// counts as dead once missing from two checks in a row (a heartbeat racing the check
+    /// is no death), and not in the ttl after an outage (every node is registering again).
+    private func heartbeatLoop(hub: Hub) async {
+        var previous: Set<String> = []
+        while !Task.isCancelled {
+            do throws(BrokerError) {
+                try await broker.heartbeat(node: nodeID, ttl: configuration.nodeTTL)
+                let dead = try await broker.reapDeadNodes()
+                if !dead.isEmpty { logger.info("nodes died", metadata: ["nodes": "\(dead.joined(separator: ","))"]) }
+                let live = try await broker.liveNodes()
+                let settling = lastReconnect.withLock { $0.map { ContinuousClock.now < $0 + configuration.nodeTTL } ?? false }
+                if !settling { await hub.dropConnections(ofNodesNotIn: live.union(previous)) }
+                previous = live
+            } catch {
+                logger.debug("heartbeat failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: configuration.heartbeatInterval)
+        }
+    }
+
+    private func watchConnection(hub: Hub) async {
+        for await event in broker.connectionEvents() {
+            if Task.isCancelled { return }
+            switch event {
+            case .connected:
+                linkUp.store(true, ordering: .relaxed)
+                hub.metrics.clusterBrokerUp.set(1)
+            case .disconnected(let reason):
+                linkUp.store(false, ordering: .relaxed)
+                hub.metrics.clusterBrokerUp.set(0)
+                logger.warning("cluster broker link lost", metadata: ["reason": "\(reason)"])
+            case .reconnected:
+                linkUp.store(true, ordering: .relaxed)
+                hub.metrics.clusterBrokerUp.set(1)
+                lastReconnect.withLock { $0 = .now }
+                logger.info("cluster broker link back: registering this node again and recovering rooms")
+                await reregister(hub: hub)
+            }
+        }
+    }
+
+    /// After an outage the broker may have lost everything (a Redis restart): this node's
+    /// entries are replaced by what it holds now, and every room reads what it missed.
+    private func reregister(hub: Hub) async {
+        try? await broker.removeNode(nodeID)
+        try? await broker.heartbeat(node: nodeID, ttl: configuration.nodeTTL)
+        for userID in hub.users.userIDs {
+            try? await broker.userOnline(userID: userID, node: nodeID)
+        }
+        await hub.recoverRooms()
+    }
+}
