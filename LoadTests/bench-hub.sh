@@ -13,7 +13,11 @@
 #   c  1000 clients, 50 rooms, closed loop        (max acknowledged throughput)
 # Environment: BENCH_OUT (default /tmp/hubbub-bench-hub) keeps the JSON, text and
 # server logs; SCENARIOS="a:1:20 b:50:20 c:50:0" overrides the list; LOAD_THREADS
-# (default 1) client threads; PUBLISHERS (default 1) publishers per room.
+# (default 1) client threads; PUBLISHERS (default 1) publishers per room;
+# STORE=postgres for PostgreSQL. CLUSTER=1 (implies STORE=postgres): two nodes on
+# one redis-server and one database; each run is measured twice, "same" (every
+# client on node 1) and "cross" (publishers on node 1, everyone else on node 2, so
+# every delivery but the publishers' own crosses nodes through Redis).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 duration="${1:-10}"
@@ -32,7 +36,7 @@ secret="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"  # 64 hex charac
 work="$(mktemp -d /tmp/hubbub-bench-hub.XXXXXX)"
 server_pid=""
 cleanup() {
-  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [[ -n "$server_pid" ]]; then kill $server_pid 2>/dev/null || true; wait $server_pid 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -40,7 +44,10 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 # STORE=postgres: a throw-away PostgreSQL cluster on loopback (as the postgres user
 # when run as root), one database per scenario; otherwise the embedded SQLite store.
+cluster="${CLUSTER:-0}"
 store="${STORE:-sqlite}"
+[[ "$cluster" == 1 ]] && store=postgres
+redis_pid=""
 pg_pid=""
 as_pg() { if [[ $(id -u) -eq 0 ]]; then setpriv --reuid postgres --regid postgres --init-groups -- "$@"; else "$@"; fi; }
 if [[ "$store" == postgres ]]; then
@@ -54,8 +61,19 @@ if [[ "$store" == postgres ]]; then
     -c fsync=on -c max_connections=100 >"$out/postgres.log" 2>&1 &
   pg_pid=$!
   for _ in $(seq 100); do "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$pgport" && break; sleep 0.1; done
-  trap 'kill -INT $pg_pid 2>/dev/null; wait $pg_pid 2>/dev/null; cleanup' EXIT
+  # The postmaster itself (a background subshell ignores SIGINT, so not $pg_pid).
+  stop_pg() { kill -INT "$(head -n 1 "$pgroot/data/postmaster.pid" 2>/dev/null)" 2>/dev/null; wait "$pg_pid" 2>/dev/null; }
+  trap 'stop_pg; cleanup' EXIT
 fi
+if [[ "$cluster" == 1 ]]; then
+  redis_port=$(free_port)
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
+    --logfile "$out/redis.log" &
+  redis_pid=$!
+  trap 'kill $redis_pid 2>/dev/null; stop_pg; cleanup' EXIT
+fi
+variants=(single)
+[[ "$cluster" == 1 ]] && variants=(same cross)
 
 
 # Waits until 127.0.0.1:$1 accepts connections (at most 10 s).
@@ -81,39 +99,69 @@ for scenario in "${scenarios[@]}"; do
   fi
   "$bin/hubbub" admin seed "$data/seed.json" "${target[@]}" >/dev/null
   for rep in $(seq "$repeats"); do
-    port=$(free_port)
-    log="$out/$name-$rep-server.log"
-    "$bin/hubbub" serve --listen "127.0.0.1:$port" "${target[@]}" --jwt-secret "$secret" \
-      --commands-per-second 1000 --commands-burst 1000 --log-level warning 2>"$log" &
-    server_pid=$!
-    if ! wait_listening "$port"; then
-      echo "scenario $name run $rep: the server did not start (see $log)" >&2
-      exit 1
-    fi
-    if ! "$bin/hubbub-load" --mode hub --url "ws://127.0.0.1:$port/ws" --connections "$connections" \
-      --rooms "$rooms" --publishers-per-room "$publishers" --rate "$rate" --duration "$duration" \
-      --jwt-secret "$secret" --threads "$threads" --server-pid "$server_pid" --quiet \
-      --json "$out/$name-$rep.json" >"$out/$name-$rep.txt"; then
-      echo "scenario $name run $rep: FAILED (errors or lost/duplicated/out-of-order events); see $out/$name-$rep.txt" >&2
-      status=1
-    fi
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-      echo "scenario $name run $rep: the server exited during the run; see $log" >&2
-      status=1
-    fi
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
+    # One node (two in a cluster), fresh for each repeat.
+    ports=()
+    pids=()
+    nodes=1
+    [[ "$cluster" == 1 ]] && nodes=2
+    for node in $(seq "$nodes"); do
+      port=$(free_port)
+      log="$out/$name-$rep-server$node.log"
+      extra=()
+      [[ "$cluster" == 1 ]] && extra=(--redis-url "redis://127.0.0.1:$redis_port/0" --node-id "bench-$node")
+      "$bin/hubbub" serve --listen "127.0.0.1:$port" "${target[@]}" "${extra[@]}" --jwt-secret "$secret" \
+        --commands-per-second 1000 --commands-burst 1000 --log-level warning 2>"$log" &
+      pids+=($!)
+      ports+=("$port")
+      server_pid="${pids[*]}"
+      if ! wait_listening "$port"; then
+        echo "scenario $name run $rep: the server did not start (see $log)" >&2
+        exit 1
+      fi
+    done
+    for variant in "${variants[@]}"; do
+      tag="$name"
+      [[ "$variant" != single ]] && tag="$name-$variant"
+      url="ws://127.0.0.1:${ports[0]}/ws"
+      publisher=()
+      if [[ "$variant" == cross ]]; then
+        url="ws://127.0.0.1:${ports[1]}/ws"
+        publisher=(--publisher-url "ws://127.0.0.1:${ports[0]}/ws")
+      fi
+      if ! "$bin/hubbub-load" --mode hub --url "$url" "${publisher[@]}" --connections "$connections" \
+        --rooms "$rooms" --publishers-per-room "$publishers" --rate "$rate" --duration "$duration" \
+        --jwt-secret "$secret" --threads "$threads" --server-pid "${pids[0]}" --quiet \
+        --json "$out/$tag-$rep.json" >"$out/$tag-$rep.txt"; then
+        echo "scenario $tag run $rep: FAILED (errors or lost/duplicated/out-of-order events); see $out/$tag-$rep.txt" >&2
+        status=1
+      fi
+    done
+    for pid in "${pids[@]}"; do
+      if ! kill -0 "$pid" 2>/dev/null; then
+        echo "scenario $name run $rep: a server exited during the run; see $out/$name-$rep-server*.log" >&2
+        status=1
+      fi
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    done
     server_pid=""
   done
 done
 
-python3 - "$out" "$repeats" "$connections" "${scenarios[@]}" <<'PY'
+names=()
+for scenario in "${scenarios[@]}"; do
+  for variant in "${variants[@]}"; do
+    if [[ "$variant" == single ]]; then names+=("$scenario"); else names+=("${scenario/:/-$variant:}"); fi
+  done
+done
+python3 - "$out" "$repeats" "$connections" "${names[@]}" <<'PY'
 import json, os, statistics, sys
 out, repeats, connections, scenarios = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
 def med(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else float("nan")
-print(f"store {os.environ.get('STORE', 'sqlite')}: {repeats} run(s) per scenario, {connections} connections; medians (lost/dup/ooo and errors: totals)")
+store = "postgres, 2 nodes on redis" if os.environ.get("CLUSTER") == "1" else os.environ.get("STORE", "sqlite")
+print(f"store {store}: {repeats} run(s) per scenario, {connections} connections; medians (lost/dup/ooo and errors: totals)")
 print()
 print("| scenario | rooms | rate/room | connect+join ms | acked/s | delivered/s | ack p50 ms | ack p99 ms "
       "| fan-out p50 ms | p99 ms | p99.9 ms | max ms | lost/dup/ooo | errors | server CPU s | server peak RSS MiB | client CPU s |")

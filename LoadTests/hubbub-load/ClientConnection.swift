@@ -65,7 +65,7 @@ final class ClientConnection: ConnectionHandler {
             headers.append("Authorization: Bearer \(HubToken.mint(for: index, settings: hubSettings))")
         }
         let request = ClientHandshake.request(
-            target: settings.target, key: key, subprotocol: settings.subprotocol, extraHeaders: headers)
+            target: settings.target(of: index), key: key, subprotocol: settings.subprotocol, extraHeaders: headers)
         connection.send(ByteChunk(request))
     }
 

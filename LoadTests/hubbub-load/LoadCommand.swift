@@ -26,6 +26,9 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Server endpoint, ws://HOST:PORT/PATH (an echo endpoint for --mode echo, /ws for --mode hub).")
     var url: String?
 
+    @Option(help: "Hub mode: publishers connect here instead (another node of a cluster: every delivery then crosses nodes).")
+    var publisherUrl: String?
+
     @Option(help: "Connections to open.")
     var connections = 1000
 
@@ -174,6 +177,7 @@ struct LoadCommand: AsyncParsableCommand {
     private func makeSettings() throws -> LoadSettings {
         LoadSettings(
             target: try WebSocketURL(parsing: url ?? ""),
+            publisherTarget: try publisherUrl.map { try WebSocketURL(parsing: $0) },
             connections: connections,
             duration: .nanoseconds(seconds: duration),
             mode: mode,

@@ -20,6 +20,8 @@ struct LoadSettings: Sendable {
     static let maxBacklogBytes = 256 << 10
 
     var target: WebSocketURL
+    /// Hub mode: where publishers connect (another node of a cluster), if not `target`.
+    var publisherTarget: WebSocketURL?
     var connections: Int
     var duration: UInt64
     var mode: LoadMode
@@ -34,6 +36,12 @@ struct LoadSettings: Sendable {
     var quiet: Bool
     /// `--mode hub` only.
     var hub: HubSettings?
+
+    /// Where connection `index` connects.
+    func target(of index: Int) -> WebSocketURL {
+        if let publisherTarget, let hub, hub.isPublisher(index) { return publisherTarget }
+        return target
+    }
 
     /// Nanoseconds between two messages of one connection; nil in closed loop (the
     /// next message leaves when the echo of the last one arrives).

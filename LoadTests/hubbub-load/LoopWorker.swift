@@ -65,7 +65,7 @@ final class LoopWorker {
             inProgress += 1
             stats.update { $0.connectsStarted += 1 }
             do {
-                try engine.connect(to: settings.target.address, handler: ClientConnection(worker: self, index: index))
+                try engine.connect(to: settings.target(of: index).address, handler: ClientConnection(worker: self, index: index))
             } catch {
                 inProgress -= 1
                 stats.update { counters in

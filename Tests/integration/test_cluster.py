@@ -49,7 +49,7 @@ def cluster(pg, redis, hub_factory, tmp_path):
 
     def start(n=3, **flags):
         merged = dict(HUB_DEFAULTS)
-        merged.update({"presence-grace": "5s", "cluster-node-ttl": "1500ms", "cluster-heartbeat": "250ms"})
+        merged.update({"presence-grace": "5s", "cluster-node-ttl": "1s", "cluster-heartbeat": "250ms"})
         merged.update({k.replace("_", "-"): v for k, v in flags.items()})
         nodes = []
         for i in range(n):
@@ -149,7 +149,7 @@ async def test_presence_is_the_same_from_every_node_and_a_killed_node_leaves(clu
     for client in (alice, bob):
         await wait_until(lambda c=client: "u_carol" not in c.rooms[APOLLO].presence, 10, "carol's leave")
     converged = time.monotonic() - killed
-    print(f"presence converged {converged:.2f} s after kill -9 (node ttl 1.5 s)")
+    print(f"presence converged {converged:.2f} s after kill -9 (node ttl 1 s)")
     assert converged < 3.0
     for client in (alice, bob):
         client.check()

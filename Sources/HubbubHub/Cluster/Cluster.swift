@@ -8,9 +8,10 @@ import Synchronization
 /// - Rooms: a room subscribes to `room:<id>` while it has local members. Its committed
 ///   events, presence changes and ephemerals are published there; the others' arrive
 ///   there (``Room/receive(_:)``).
-/// - Users: the node subscribes to `user:<id>` while the user has a connection here, for
-///   personal messages (mentions) sent by other nodes; it counts the user online in the
-///   broker, so the e-mail queue's "offline" is cluster-wide.
+/// - Users: personal messages (mentions) travel on one `personal` channel every node
+///   subscribes to, each keeping those for its own users; the first connection of a user
+///   on a node counts them online in the broker, so the e-mail queue's "offline" is
+///   cluster-wide.
 /// - Nodes: ``run(hub:)`` heartbeats, reaps dead nodes and has every room drop the
 ///   connections of nodes that are no longer alive; after a broker outage it registers
 ///   this node again and has every room recover what it missed.
@@ -25,18 +26,13 @@ final class Cluster: Sendable {
 
     private let outbox: AsyncStream<(channel: String, payload: [UInt8])>
     private let outboxInput: AsyncStream<(channel: String, payload: [UInt8])>.Continuation
-    /// `user:<id>` subscriptions of this node, by user.
-    private let userChannels = Mutex<[String: UserChannel]>([:])
+    /// The subscription to ``personalChannel`` (while ``run(hub:)`` runs).
+    private let personal = Mutex<BrokerSubscription?>(nil)
     private let linkUp = Atomic<Bool>(true)
     /// Whether the broker link is up (readiness).
     var isLinkUp: Bool { linkUp.load(ordering: .relaxed) }
     /// When the broker link last came back.
     private let lastReconnect = Mutex<ContinuousClock.Instant?>(nil)
-
-    private enum UserChannel {
-        case subscribing(leaveAfter: Bool)
-        case active(BrokerSubscription)
-    }
 
     init(broker: any Broker, configuration: ClusterConfiguration, logger: Logger) {
         self.broker = broker
@@ -47,7 +43,10 @@ final class Cluster: Sendable {
     }
 
     static func roomChannel(_ room: String) -> String { "room:" + room }
-    static func userChannel(_ userID: String) -> String { "user:" + userID }
+    /// Personal messages (mentions) for users on any node: every node subscribes once and
+    /// keeps those for its own users. Mentions are rare next to room traffic, and one
+    /// channel spares the broker a subscription per connected user.
+    static let personalChannel = "personal"
 
     // MARK: Publishing
 
@@ -63,7 +62,7 @@ final class Cluster: Sendable {
 
     /// Queues a personal message for every connection of `userID` on the other nodes.
     func publishPersonal(frame: [UInt8], userID: String) {
-        outboxInput.yield((Self.userChannel(userID), ClusterMessage.personal(node: nodeID, frame: frame).encoded()))
+        outboxInput.yield((Self.personalChannel, ClusterMessage.personal(node: nodeID, userID: userID, frame: frame).encoded()))
     }
 
     /// Records a connection's presence in a room for nodes that load the room later.
@@ -107,60 +106,16 @@ final class Cluster: Sendable {
         (try? await broker.isOnline(userID: userID)) ?? false
     }
 
-    /// The user's first connection on this node arrived: count them online and subscribe
-    /// to their channel.
-    func userArrived(_ userID: String, hub: Hub) {
-        let subscribe = userChannels.withLock { channels -> Bool in
-            if case .subscribing(true)? = channels[userID] {
-                channels[userID] = .subscribing(leaveAfter: false)
-                return false
-            }
-            guard channels[userID] == nil else { return false }
-            channels[userID] = .subscribing(leaveAfter: false)
-            return true
-        }
+    /// The user's first connection on this node arrived: count them online.
+    func userArrived(_ userID: String) {
         let (broker, node) = (broker, nodeID)
-        Task { [weak hub] in
-            try? await broker.userOnline(userID: userID, node: node)
-            guard subscribe, let hub else { return }
-            let subscription = try? await broker.subscribe(Self.userChannel(userID)) { [weak hub] _, payload in
-                hub?.receivePersonal(payload, userID: userID)
-            }
-            let drop: BrokerSubscription? = self.userChannels.withLock { channels in
-                guard let subscription else {
-                    channels[userID] = nil
-                    return nil
-                }
-                if case .subscribing(true)? = channels[userID] {
-                    channels[userID] = nil
-                    return subscription
-                }
-                channels[userID] = .active(subscription)
-                return nil
-            }
-            if let drop { await broker.unsubscribe(drop) }
-        }
+        Task { try? await broker.userOnline(userID: userID, node: node) }
     }
 
     /// The user's last connection on this node left.
     func userLeft(_ userID: String) {
-        let drop: BrokerSubscription? = userChannels.withLock { channels in
-            switch channels[userID] {
-            case .active(let subscription)?:
-                channels[userID] = nil
-                return subscription
-            case .subscribing?:
-                channels[userID] = .subscribing(leaveAfter: true)
-                return nil
-            case nil:
-                return nil
-            }
-        }
         let (broker, node) = (broker, nodeID)
-        Task {
-            try? await broker.userOffline(userID: userID, node: node)
-            if let drop { await broker.unsubscribe(drop) }
-        }
+        Task { try? await broker.userOffline(userID: userID, node: node) }
     }
 
     // MARK: Service
@@ -170,6 +125,14 @@ final class Cluster: Sendable {
     /// the broker link. On cancellation this node leaves the cluster (its presence and
     /// online counts go at once, not after its ttl) and the broker shuts down.
     func run(hub: Hub) async {
+        do throws(BrokerError) {
+            let subscription = try await broker.subscribe(Self.personalChannel) { [weak hub] _, payload in
+                hub?.receivePersonal(payload)
+            }
+            personal.withLock { $0 = subscription }
+        } catch {
+            logger.error("cannot subscribe to the personal channel: mentions from other nodes will not arrive", metadata: ["error": "\(error)"])
+        }
         await withDiscardingTaskGroup { group in
             group.addTask { await self.publishLoop() }
             group.addTask { await self.heartbeatLoop(hub: hub) }

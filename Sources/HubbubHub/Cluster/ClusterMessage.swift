@@ -1,8 +1,8 @@
 import HubbubJSON
 import HubbubPresence
 
-/// What one node tells the others on a room's channel (`room:<id>`) or a user's
-/// (`user:<id>`). Pure encoding and decoding, no I/O.
+/// What one node tells the others on a room's channel (`room:<id>`) or the personal
+/// channel (`personal`). Pure encoding and decoding, no I/O.
 ///
 /// Wire form: one kind byte, then a JSON object; relayed frames follow their header
 /// object after a newline (JSON text never holds a raw newline). Events and relayed
@@ -20,7 +20,7 @@ enum ClusterMessage: Equatable, Sendable {
     /// An ephemeral signal relayed to the room (never stored).
     case ephemeral(node: String, senderConnID: String, coalesceKey: String, frame: [UInt8])
     /// A personal message (a `mention`) for every connection of a user.
-    case personal(node: String, frame: [UInt8])
+    case personal(node: String, userID: String, frame: [UInt8])
 
     struct RemoteEvent: Equatable, Sendable {
         var seq: Int64
@@ -88,10 +88,11 @@ enum ClusterMessage: Equatable, Sendable {
             out.member("key", key)
             out.endObject()
             return [kind.rawValue] + out.bytes + [0x0A] + frame
-        case .personal(let node, let frame):
+        case .personal(let node, let userID, let frame):
             kind = .personal
             out.beginObject()
             out.member("node", node)
+            out.member("user", userID)
             out.endObject()
             return [kind.rawValue] + out.bytes + [0x0A] + frame
         }
@@ -134,8 +135,8 @@ enum ClusterMessage: Equatable, Sendable {
             else { return nil }
             return .ephemeral(node: node, senderConnID: sender, coalesceKey: key, frame: frame)
         case .personal:
-            guard let node = object["node"]?.stringValue else { return nil }
-            return .personal(node: node, frame: frame)
+            guard let node = object["node"]?.stringValue, let userID = object["user"]?.stringValue else { return nil }
+            return .personal(node: node, userID: userID, frame: frame)
         }
     }
 }

@@ -18,9 +18,10 @@ extension Hub {
         return await cluster.isOnline(userID)
     }
 
-    /// A personal message from another node for `userID`'s connections here.
-    func receivePersonal(_ payload: [UInt8], userID: String) {
-        guard case .personal(let node, let frame)? = ClusterMessage.decode(payload), node != cluster?.nodeID else { return }
+    /// A personal message from another node, for the user's connections here (if any).
+    func receivePersonal(_ payload: [UInt8]) {
+        guard case .personal(let node, let userID, let frame)? = ClusterMessage.decode(payload), node != cluster?.nodeID
+        else { return }
         let refs = users.sessions(of: userID)
         guard !refs.isEmpty else { return }
         deliver(.personal(frame: textFrame(frame)), to: refs)

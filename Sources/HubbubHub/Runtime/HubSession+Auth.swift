@@ -19,7 +19,7 @@ extension HubSession {
                 return false
             }
             inDirectory = true
-            if first { hub.cluster?.userArrived(identity.userID, hub: hub) }
+            if first { hub.cluster?.userArrived(identity.userID) }
             if let resumeRequest, hub.resumes.claim(connID: resumeRequest, userID: identity.userID, now: MonotonicClock.now()) {
                 connID = resumeRequest
                 resumed = true

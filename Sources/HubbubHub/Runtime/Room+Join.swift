@@ -13,7 +13,10 @@ extension Room {
         _ ref: SessionRef, identity: Identity, connID: String, sinceSeq: Int64?, state: PresenceValue?
     ) async -> JoinOutcome {
         if retired { return .retired }
+        // No retiring while a join is under way (another node's presence may flush meanwhile).
+        admitting += 1
         let outcome = await admit(ref, identity: identity, connID: connID, sinceSeq: sinceSeq, state: state)
+        admitting -= 1
         // A refused join leaves nothing behind: a room nobody is in goes (so a project
         // created later is read afresh).
         if case .failed = outcome { retireIfIdle() }

@@ -72,6 +72,8 @@ actor Room {
     var remoteOrder = SeqSequencer<ClusterMessage.RemoteEvent>(delivered: 0)
     var heldBeforeLoad: [ClusterMessage.RemoteEvent] = []
     var gapTimerArmed = false
+    /// Joins under way: the room stays while there are any.
+    var admitting = 0
 
     init(id: String, loop: EventLoop, hub: Hub) {
         self.id = id
@@ -149,7 +151,7 @@ actor Room {
     /// Other nodes' connections do not keep a room here: with no local one, it goes (and
     /// leaves the room's channel).
     func retireIfIdle() {
-        guard !retired, subscribers.isEmpty, queue.isEmpty, !committing else { return }
+        guard !retired, subscribers.isEmpty, admitting == 0, queue.isEmpty, !committing else { return }
         guard presence.isIdle || (!remoteConns.isEmpty && presence.holdsOnly(where: { remoteConns[$0] != nil })) else {
             return
         }

@@ -28,7 +28,7 @@ import Testing
         .presenceLeave(node: "n2", connID: "c1", graceful: true),
         .presenceLeave(node: "n2", connID: "c1", graceful: false),
         .ephemeral(node: "n3", senderConnID: "c9", coalesceKey: "c9\u{1F}typing", frame: Array("{\"type\":\"ephemeral\",\"x\":\"a\\nb\"}".utf8)),
-        .personal(node: "n3", frame: Array("{\"type\":\"mention\"}".utf8)),
+        .personal(node: "n3", userID: "u_bob", frame: Array("{\"type\":\"mention\"}".utf8)),
         .event(.init(seq: 7, type: "comment.created", payload: JSONParser.parse(Array(#"{"card":{"id":"c1","title":"T"}}"#.utf8)), frame: frame)),
     ])
     func roundTrips(_ message: ClusterMessage) {
@@ -38,7 +38,7 @@ import Testing
     @Test(arguments: [
         [UInt8](), [0x00], Array("E".utf8), Array("E{\"seq\":\"7\",\"type\":\"t\"}".utf8), Array("J{}".utf8),
         Array("L{\"node\":\"n\",\"conn\":\"c\"}".utf8), Array("X{\"node\":\"n\",\"conn\":\"c\",\"key\":\"k\"}".utf8),
-        Array("M{\"node\":\"n\"".utf8), Array("Q{}".utf8),
+        Array("M{\"node\":\"n\"}\n{}".utf8), Array("Q{}".utf8),
     ])
     func malformedBytesAreRefusedNotTrusted(_ bytes: [UInt8]) {
         #expect(ClusterMessage.decode(bytes) == nil)
