@@ -13,9 +13,12 @@ extension PresenceRoom {
 
         var changes = PresenceChanges()
         for userID in dirty.sorted() {
+            let shown = shownEarly[userID]
             switch (published[userID], entries[userID]) {
             case (nil, nil):
-                break
+                // Joined and left within the window; a joiner who was shown them hears
+                // the leave (the others ignore a leave of a user they do not have).
+                if case .some(.some(let entry)) = shown { changes.leaves.append(entry) }
             case (nil, let entry?):
                 changes.joins.append(entry)
                 published[userID] = entry
@@ -28,10 +31,13 @@ extension PresenceRoom {
                 if old != new {
                     changes.updates.append(new)
                     published[userID] = new
+                } else if case .some(let early) = shown, early != new {
+                    changes.updates.append(new)  // a joiner saw an intermediate entry
                 }
             }
         }
         dirty.removeAll(keepingCapacity: true)
+        shownEarly.removeAll(keepingCapacity: true)
         assert(published.count == entries.count && publishedOrder.count == entries.count)
 
         let oldCounts = publishedCounts

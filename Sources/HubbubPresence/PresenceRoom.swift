@@ -43,6 +43,12 @@ public struct PresenceRoom: Sendable {
     var dirty: Set<String> = []
     var batchOpenedAt: UInt64?
 
+    /// Users a joiner was shown in their current, not yet published, state (the joiner's
+    /// snapshot is the room as it is now), with the entry shown (nil: shown absent). The
+    /// next flush reports them even when the window's net change is nothing, so that
+    /// joiner converges too.
+    var shownEarly: [String: PresenceEntry?] = [:]
+
     // Published state.
     var published: [String: PresenceEntry] = [:]
     var publishedOrder = SortedUserIDs()
@@ -117,6 +123,16 @@ public struct PresenceRoom: Sendable {
     /// The presence as it is now, changes of the open batch window included, in the mode
     /// the room will be in after the next flush: what a joiner is sent (it must see the
     /// whole room, itself included; later diffs that repeat a change are harmless).
+    /// The snapshot for a joiner: ``currentSnapshot()``, remembering which users it shows
+    /// ahead of the published state so the next diff covers them (a user who joins and
+    /// leaves within the window then appears in that diff's `leaves`).
+    public mutating func joinerSnapshot() -> PresenceSnapshot {
+        for userID in dirty where shownEarly[userID] == nil {
+            shownEarly[userID] = .some(entries[userID])
+        }
+        return currentSnapshot()
+    }
+
     public func currentSnapshot() -> PresenceSnapshot {
         switch Self.mode(after: mode, users: entries.count, configuration: configuration) {
         case .full: .full(entries.keys.sorted().compactMap { entries[$0] })

@@ -108,7 +108,11 @@ public final class Server: Sendable {
     /// Graceful shutdown: stop accepting, close every WebSocket with 1001 and
     /// every idle HTTP connection, wait for them to finish (at most
     /// `shutdownTimeout`), then stop the loops, closing whatever remains.
-    public func shutdownGracefully() {
+    ///
+    /// `beforeStoppingLoops` runs once the connections are closed (or the timeout passed),
+    /// while the loops still run: work that needs them (actors whose executor is a loop)
+    /// finishes there.
+    public func shutdownGracefully(beforeStoppingLoops: () -> Void = {}) {
         let started = MonotonicClock.now()
         let remaining = shared.gate.current
         shared.logger.info("shutting down", metadata: ["connections": "\(remaining)"])
@@ -125,6 +129,7 @@ public final class Server: Sendable {
             usleep(10_000)
         }
         let left = shared.gate.current
+        beforeStoppingLoops()
         group.shutdown()
         let elapsedMilliseconds = (MonotonicClock.now() - started) / 1_000_000
         shared.logger.info("shutdown complete", metadata: [

@@ -19,7 +19,11 @@ struct ClusterSetup {
         }
         let brokerConfiguration = try RedisBrokerConfiguration(url: url)
         let broker = try await RedisBroker.connect(configuration: brokerConfiguration, logger: logger)
-        var configuration = ClusterConfiguration(nodeID: options.nodeID ?? BrokerNodeID.unique())
+        // A given id gets a random suffix per start: a node restarted faster than the
+        // others notice its death is never taken for its previous life (whose
+        // connections they must drop).
+        let nodeID = options.nodeID.map { "\($0)." + String(UInt32.random(in: 0...UInt32.max), radix: 16) } ?? BrokerNodeID.unique()
+        var configuration = ClusterConfiguration(nodeID: nodeID)
         configuration.nodeTTL = .nanoseconds(Int64(options.clusterNodeTtl.nanoseconds))
         configuration.heartbeatInterval = .nanoseconds(Int64(options.clusterHeartbeat.nanoseconds))
         configuration.gapTimeout = .nanoseconds(Int64(options.clusterGapTimeout.nanoseconds))

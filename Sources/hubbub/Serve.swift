@@ -236,13 +236,17 @@ struct Serve: ParsableCommand {
         }
         let signal = stop.wait()
         logger.info("received \(signal): stopping")
-        server.shutdownGracefully()
-        maintenance?.cancel()
-        if let clustering {
-            // This node leaves the cluster: its presence goes at once, not after its ttl.
-            clustering.cancel()
-            blocking { await clustering.value }
+        server.shutdownGracefully {
+            // While the loops (the rooms' executors) still run: the closed connections'
+            // leaves reach the other nodes (with their grace period), then this node
+            // leaves the cluster.
+            if let clustering, let hub = started {
+                blocking { await hub.drainCluster() }
+                clustering.cancel()
+                blocking { await clustering.value }
+            }
         }
+        maintenance?.cancel()
         if let mailing {
             // The current digest is finished; the rest of its claims are released.
             mailing.task.cancel()

@@ -112,3 +112,42 @@ import Testing
         #expect(room.flush(now: 2 * seconds) == nil)
     }
 }
+
+/// A joiner's snapshot is the room as it is now, ahead of the published state: the next
+/// diff must bring that joiner to the room's state even when the window's net change is
+/// nothing for everyone else.
+@Suite struct JoinerSnapshotTests {
+    @Test func aUserWhoJoinedAndLeftWhileSomeoneJoinedIsReportedAsALeave() throws {
+        var room = PresenceRoom(configuration: PresenceConfiguration(gracePeriod: 0))
+        room.join("bob", "b1", at: 0)
+        room.join("carol", "c1", at: 5 * ms)
+        let shown = room.joinerSnapshot()  // carol's presence_state: bob included
+        guard case .full(let entries) = shown else {
+            Issue.record("expected full mode")
+            return
+        }
+        #expect(entries.map(\.userID) == ["bob", "carol"])
+        room.leave(connID: "b1", now: 10 * ms, graceful: false)
+        let changes = try #require(try room.flushDiff(now: 50 * ms).changes)
+        #expect(changes.joinedIDs == ["carol"])
+        #expect(changes.leaves.map(\.userID) == ["bob"])  // so carol drops him
+    }
+
+    @Test func anIntermediateStateShownToAJoinerIsCorrected() throws {
+        var room = PresenceRoom(configuration: PresenceConfiguration(gracePeriod: 0))
+        room.join("bob", "b1", at: 0)
+        _ = try room.flushDiff(now: 50 * ms)
+        #expect(room.update(connID: "b1", state: ["typing": true], now: 60 * ms) == .ok)
+        _ = room.joinerSnapshot()  // shows bob typing
+        #expect(room.update(connID: "b1", state: .emptyObject, now: 70 * ms) == .ok)  // back as published
+        let changes = try #require(try room.flushDiff(now: 110 * ms).changes)
+        #expect(changes.updates.map(\.userID) == ["bob"])
+    }
+
+    @Test func withoutAJoinerTheNetChangeStaysNothing() {
+        var room = PresenceRoom(configuration: PresenceConfiguration(gracePeriod: 0))
+        room.join("bob", "b1", at: 0)
+        room.leave(connID: "b1", now: 10 * ms, graceful: false)
+        #expect(room.flush(now: 50 * ms) == nil)
+    }
+}

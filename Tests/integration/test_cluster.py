@@ -4,6 +4,11 @@ concurrent publishes from every node, presence from any node, a node killed with
 SIGKILL, a reconnect to another node inside the grace period, and a Redis restart
 mid-stream (docs/redis.md)."""
 import asyncio
+import hashlib
+import http.client
+import json
+import secrets
+import signal
 import time
 
 import pytest
@@ -47,8 +52,11 @@ def cluster(pg, redis, hub_factory, tmp_path):
     database = pg.new_database()
     seed_data_dir(tmp_path / "seed", WORLD, database)
 
+    key = "hbk_" + secrets.token_urlsafe(30)
+
     def start(n=3, **flags):
         merged = dict(HUB_DEFAULTS)
+        merged["api-key"] = f"pm-app:admin:{hashlib.sha256(key.encode()).hexdigest()}"
         merged.update({"presence-grace": "5s", "cluster-node-ttl": "1s", "cluster-heartbeat": "250ms"})
         merged.update({k.replace("_", "-"): v for k, v in flags.items()})
         nodes = []
@@ -60,10 +68,28 @@ def cluster(pg, redis, hub_factory, tmp_path):
             nodes.append(Node(hub_factory(*args)))
         return nodes
 
+    start.api_key = key
     start.database = database
     start.pg = pg
     start.redis = redis
     return start
+
+
+def api(node, key, method, path, body=None):
+    """One HTTP API request to a node: (status, decoded JSON body or None)."""
+    conn = http.client.HTTPConnection("127.0.0.1", node.hub.port, timeout=10)
+    try:
+        headers = {"Authorization": f"Bearer {key}"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        conn.request(method, path, body=data, headers=headers)
+        r = conn.getresponse()
+        raw = r.read()
+        return r.status, (json.loads(raw) if raw else None)
+    finally:
+        conn.close()
 
 
 def comment_ids(client, room=APOLLO):
@@ -211,4 +237,54 @@ async def test_a_redis_restart_mid_stream_loses_and_duplicates_nothing(cluster):
     assert total > 20
     assert all("cluster broker link back" in node.log for node in nodes)
     for client in (reader, writer0, writer1):
+        await client.close()
+
+
+async def test_membership_revoked_and_disconnect_over_the_api_reach_every_node(cluster):
+    nodes = cluster(3)
+    bob = await connect_as(nodes[1], "bob")
+    carol = await connect_as(nodes[2], "carol")
+    alice = await connect_as(nodes[0], "alice")
+    for client in (bob, carol, alice):
+        await client.join(APOLLO)
+    # Revoked on node 0's API: bob, on node 1, is taken out of the room there.
+    status, _ = await asyncio.to_thread(api, nodes[0], cluster.api_key, "DELETE", f"/v1/projects/{APOLLO}/members/u_bob")
+    assert status == 204
+    left = await bob.wait_type("room_left", timeout=5)
+    assert left["room"] == APOLLO and left["reason"] == "membership_revoked"
+    await wait_until(lambda: "u_bob" not in carol.rooms[APOLLO].presence, 5, "bob's leave on node 2")
+    # Later events no longer reach him.
+    await alice.ok("comment", room=APOLLO, card_id="card_1", text="after bob left")
+    await carol.wait_for(lambda m: m.get("type") == "comment.created", timeout=5, what="the comment")
+    await bob.expect_none(lambda m: m.get("type") == "comment.created", within=0.5)
+    # A disconnect asked of node 2 closes carol's connection there and on node 0 too.
+    carol_elsewhere = await connect_as(nodes[0], "carol", label="carol@0")
+    status, body = await asyncio.to_thread(api, nodes[2], cluster.api_key, "POST", "/v1/users/u_carol/disconnect", {})
+    assert status == 200 and body == {"disconnected": 1}  # the one on the answering node
+    for client in (carol, carol_elsewhere):
+        await wait_until(lambda c=client: c.closed.is_set(), 5, f"{client.label} to be closed")
+        assert client.close_code == 4003
+    for client in (alice, bob):
+        client.check()
+        await client.close()
+
+
+async def test_a_node_stopped_with_sigterm_hands_its_users_a_grace_period(cluster):
+    """A rolling restart: the stopped node's users leave with the grace period, so one who
+    reconnects to another node inside it causes no leave and no join."""
+    nodes = cluster(2, presence_grace="5s")
+    bob = await connect_as(nodes[1], "bob")
+    await bob.join(APOLLO)
+    alice = await connect_as(nodes[0], "alice")
+    await alice.join(APOLLO)
+    await wait_until(lambda: "u_alice" in bob.rooms[APOLLO].presence, 5, "bob to see alice")
+    status = await asyncio.to_thread(nodes[0].hub.stop, signal.SIGTERM)
+    assert status == 0, nodes[0].log[-4000:]
+    again = await connect_as(nodes[1], "alice", label="alice-again")
+    await again.join(APOLLO)
+    await asyncio.sleep(2.5)  # past the dead-node check: her old connection must not flap
+    kinds = [k for d in bob.rooms[APOLLO].diffs for k in ("joins", "leaves") if "u_alice" in d.get(k, {})]
+    assert kinds == ["joins"], kinds
+    for client in (bob, again):
+        client.check()
         await client.close()

@@ -181,12 +181,11 @@ extension APIEndpoint {
             terminal = flag
         }
         let reason = try body.string("reason", required: false, maxBytes: 100) ?? "disconnected by the server"
-        let sessions = hub.users.sessions(of: userID)
         let code = terminal ? HubCloseCode.forbidden : HubCloseCode.disconnected
-        hub.deliver(.disconnect(code: code.rawValue, reason: reason), to: sessions)
+        let closed = hub.disconnect(userID: userID, code: code.rawValue, reason: reason)
         return Self.json(.ok) { out in
             out.beginObject()
-            out.member("disconnected", sessions.count)
+            out.member("disconnected", closed)
             out.endObject()
         }
     }

@@ -24,11 +24,21 @@ final class Cluster: Sendable {
     let logger: Logger
     var nodeID: String { configuration.nodeID }
 
-    private let outbox: AsyncStream<(channel: String, payload: [UInt8])>
-    private let outboxInput: AsyncStream<(channel: String, payload: [UInt8])>.Continuation
+    /// What goes to the broker, in one order: a connection's presence entry is stored,
+    /// announced and removed in the order it changed.
+    private enum Outgoing: Sendable {
+        case publish(channel: String, payload: [UInt8])
+        case putPresence(room: String, connID: String, value: [UInt8])
+        case removePresence(room: String, connID: String)
+    }
+
+    private let outbox: AsyncStream<Outgoing>
+    private let outboxInput: AsyncStream<Outgoing>.Continuation
     /// The subscription to ``personalChannel`` (while ``run(hub:)`` runs).
     private let personal = Mutex<BrokerSubscription?>(nil)
     private let linkUp = Atomic<Bool>(true)
+    /// Messages queued and not yet handed to the broker.
+    private let queued = Atomic<Int>(0)
     /// Whether the broker link is up (readiness).
     var isLinkUp: Bool { linkUp.load(ordering: .relaxed) }
     /// When the broker link last came back.
@@ -39,7 +49,7 @@ final class Cluster: Sendable {
         self.configuration = configuration
         self.logger = logger
         (outbox, outboxInput) = AsyncStream.makeStream(
-            of: (channel: String, payload: [UInt8]).self, bufferingPolicy: .bufferingNewest(configuration.maxPublishQueue))
+            of: Outgoing.self, bufferingPolicy: .bufferingNewest(configuration.maxPublishQueue))
     }
 
     static func roomChannel(_ room: String) -> String { "room:" + room }
@@ -52,35 +62,53 @@ final class Cluster: Sendable {
 
     /// Queues `message` for the room's channel (in order with every other publish).
     func publish(_ message: ClusterMessage, room: String) {
-        outboxInput.yield((Self.roomChannel(room), message.encoded()))
+        enqueue(Self.roomChannel(room), message.encoded())
     }
 
     /// Queues an event's client message for the room's channel.
     func publishEvent(frame: [UInt8], room: String) {
-        outboxInput.yield((Self.roomChannel(room), ClusterMessage.encodeEvent(frame: frame)))
+        enqueue(Self.roomChannel(room), ClusterMessage.encodeEvent(frame: frame))
     }
 
     /// Queues a personal message for every connection of `userID` on the other nodes.
     func publishPersonal(frame: [UInt8], userID: String) {
-        outboxInput.yield((Self.personalChannel, ClusterMessage.personal(node: nodeID, userID: userID, frame: frame).encoded()))
+        publishPersonal(.personal(node: nodeID, userID: userID, frame: frame))
+    }
+
+    /// Queues a message of the personal channel (a mention, a disconnect).
+    func publishPersonal(_ message: ClusterMessage) {
+        enqueue(Self.personalChannel, message.encoded())
+    }
+
+    private func enqueue(_ channel: String, _ payload: [UInt8]) {
+        enqueue(.publish(channel: channel, payload: payload))
+    }
+
+    private func enqueue(_ outgoing: Outgoing) {
+        queued.add(1, ordering: .relaxed)
+        if case .dropped = outboxInput.yield(outgoing) { queued.subtract(1, ordering: .relaxed) }
+    }
+
+    /// Waits until the publish queue has been empty for a moment (the leaves of the
+    /// connections a shutdown just closed), at most `timeout`: the other nodes then hear
+    /// them as leaves with a grace period, so users who reconnect elsewhere do not flap.
+    func drain(timeout: Duration) async {
+        let deadline = ContinuousClock.now + timeout
+        var quietSince = ContinuousClock.now
+        while ContinuousClock.now < deadline {
+            if queued.load(ordering: .relaxed) > 0 { quietSince = .now }
+            if ContinuousClock.now - quietSince >= .milliseconds(100) { return }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     /// Records a connection's presence in a room for nodes that load the room later.
     func storePresence(room: String, join: ClusterMessage.PresenceJoin) {
-        let broker = broker
-        Task {
-            do throws(BrokerError) {
-                try await broker.presencePut(
-                    room: room, node: join.node, connID: join.connID, value: ClusterMessage.presenceJoin(join).encoded())
-            } catch {
-                logger.debug("presence not stored", metadata: ["room": "\(room)", "error": "\(error)"])
-            }
-        }
+        enqueue(.putPresence(room: room, connID: join.connID, value: ClusterMessage.presenceJoin(join).encoded()))
     }
 
     func removePresence(room: String, connID: String) {
-        let (broker, node) = (broker, nodeID)
-        Task { try? await broker.presenceRemove(room: room, node: node, connID: connID) }
+        enqueue(.removePresence(room: room, connID: connID))
     }
 
     /// The presence entries of other nodes in `room` (a room's snapshot when it loads).
@@ -144,14 +172,22 @@ final class Cluster: Sendable {
 
     private func publishLoop() async {
         await withTaskCancellationHandler {
-            for await (channel, payload) in outbox {
+            for await outgoing in outbox {
                 do throws(BrokerError) {
-                    try await broker.publish(payload, to: channel)
+                    switch outgoing {
+                    case .publish(let channel, let payload):
+                        try await broker.publish(payload, to: channel)
+                    case .putPresence(let room, let connID, let value):
+                        try await broker.presencePut(room: room, node: nodeID, connID: connID, value: value)
+                    case .removePresence(let room, let connID):
+                        try await broker.presenceRemove(room: room, node: nodeID, connID: connID)
+                    }
                 } catch {
-                    // Lost for the other nodes: they fill event gaps from the store and
-                    // reload presence after the outage.
-                    logger.debug("publish failed", metadata: ["channel": "\(channel)", "error": "\(error)"])
+                    // Lost for the other nodes: they fill event gaps from the store, and
+                    // presence is stored and announced again after the outage.
+                    logger.debug("broker call failed", metadata: ["error": "\(error)"])
                 }
+                queued.subtract(1, ordering: .relaxed)
             }
         } onCancel: {
             outboxInput.finish()

@@ -21,6 +21,13 @@ enum ClusterMessage: Equatable, Sendable {
     case ephemeral(node: String, senderConnID: String, coalesceKey: String, frame: [UInt8])
     /// A personal message (a `mention`) for every connection of a user.
     case personal(node: String, userID: String, frame: [UInt8])
+    /// Take the user's sessions (every session when nil) out of the room (`room_left`):
+    /// membership revoked or project deleted, over the HTTP API of some node.
+    case removeFromRoom(node: String, userID: String?, reason: String)
+    /// The room's members changed: read them again.
+    case membersChanged(node: String)
+    /// Close every session of the user with `code` (the HTTP API's disconnect).
+    case disconnect(node: String, userID: String, code: UInt16, reason: String)
 
     struct RemoteEvent: Equatable, Sendable {
         var seq: Int64
@@ -46,6 +53,9 @@ enum ClusterMessage: Equatable, Sendable {
         case leave = 0x4C  // L
         case ephemeral = 0x58  // X
         case personal = 0x4D  // M
+        case remove = 0x52  // R
+        case members = 0x43  // C
+        case disconnect = 0x44  // D
     }
 
     // MARK: Encoding
@@ -95,6 +105,26 @@ enum ClusterMessage: Equatable, Sendable {
             out.member("user", userID)
             out.endObject()
             return [kind.rawValue] + out.bytes + [0x0A] + frame
+        case .removeFromRoom(let node, let userID, let reason):
+            kind = .remove
+            out.beginObject()
+            out.member("node", node)
+            out.member("user", optional: userID)
+            out.member("reason", reason)
+            out.endObject()
+        case .membersChanged(let node):
+            kind = .members
+            out.beginObject()
+            out.member("node", node)
+            out.endObject()
+        case .disconnect(let node, let userID, let code, let reason):
+            kind = .disconnect
+            out.beginObject()
+            out.member("node", node)
+            out.member("user", userID)
+            out.member("code", Int(code))
+            out.member("reason", reason)
+            out.endObject()
         }
         return [kind.rawValue] + out.bytes
     }
@@ -137,6 +167,19 @@ enum ClusterMessage: Equatable, Sendable {
         case .personal:
             guard let node = object["node"]?.stringValue, let userID = object["user"]?.stringValue else { return nil }
             return .personal(node: node, userID: userID, frame: frame)
+        case .remove:
+            guard let node = object["node"]?.stringValue, let reason = object["reason"]?.stringValue else { return nil }
+            let userID = object["user"]?.stringValue
+            if userID == nil, object["user"] != nil, object["user"] != .null { return nil }
+            return .removeFromRoom(node: node, userID: userID, reason: reason)
+        case .members:
+            guard let node = object["node"]?.stringValue else { return nil }
+            return .membersChanged(node: node)
+        case .disconnect:
+            guard let node = object["node"]?.stringValue, let userID = object["user"]?.stringValue,
+                let code = object["code"]?.integer, let wire = UInt16(exactly: code), let reason = object["reason"]?.stringValue
+            else { return nil }
+            return .disconnect(node: node, userID: userID, code: wire, reason: reason)
         }
     }
 }

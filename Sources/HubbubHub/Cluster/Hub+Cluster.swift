@@ -8,6 +8,12 @@ extension Hub {
         await cluster.run(hub: self)
     }
 
+    /// Lets the messages of a shutdown (its connections' leaves) reach the other nodes
+    /// before ``runCluster()`` is cancelled; returns at once on a node that runs alone.
+    public func drainCluster(timeout: Duration = .seconds(3)) async {
+        await cluster?.drain(timeout: timeout)
+    }
+
     /// This node's id in its cluster (nil when it runs alone).
     public var nodeID: String? { cluster?.nodeID }
 
@@ -18,13 +24,30 @@ extension Hub {
         return await cluster.isOnline(userID)
     }
 
-    /// A personal message from another node, for the user's connections here (if any).
+    /// A message of the personal channel from another node, for the user's connections
+    /// here (if any): a mention, or the HTTP API's disconnect.
     func receivePersonal(_ payload: [UInt8]) {
-        guard case .personal(let node, let userID, let frame)? = ClusterMessage.decode(payload), node != cluster?.nodeID
-        else { return }
+        switch ClusterMessage.decode(payload) {
+        case .personal(let node, let userID, let frame)? where node != cluster?.nodeID:
+            let refs = users.sessions(of: userID)
+            if !refs.isEmpty { deliver(.personal(frame: textFrame(frame)), to: refs) }
+        case .disconnect(let node, let userID, let code, let reason)? where node != cluster?.nodeID:
+            let refs = users.sessions(of: userID)
+            if !refs.isEmpty { deliver(.disconnect(code: code, reason: reason), to: refs) }
+        default:
+            break
+        }
+    }
+
+    /// Closes every session of the user on this node and, in a cluster, on the others;
+    /// returns how many were on this node.
+    func disconnect(userID: String, code: UInt16, reason: String) -> Int {
+        if let cluster {
+            cluster.publishPersonal(.disconnect(node: cluster.nodeID, userID: userID, code: code, reason: reason))
+        }
         let refs = users.sessions(of: userID)
-        guard !refs.isEmpty else { return }
-        deliver(.personal(frame: textFrame(frame)), to: refs)
+        deliver(.disconnect(code: code, reason: reason), to: refs)
+        return refs.count
     }
 
     /// Every room forgets the connections of nodes that are no longer alive (their users'

@@ -57,13 +57,23 @@ extension Room {
             guard join.node != cluster.nodeID else { return }
             applyRemoteJoin(join)
         case .presenceLeave(let node, let connID, let graceful):
-            guard node != cluster.nodeID, remoteConns.removeValue(forKey: connID) != nil else { return }
+            guard node != cluster.nodeID else { return }
+            guard remoteConns.removeValue(forKey: connID) != nil else {
+                hub.logger.debug("leave of an unknown remote connection", metadata: ["room": "\(id)", "conn": "\(connID)"])
+                return
+            }
             presence.leave(connID: connID, now: MonotonicClock.now(), graceful: graceful)
             schedulePresenceFlush()
         case .ephemeral(let node, _, let coalesceKey, let frame):
             guard node != cluster.nodeID else { return }
             deliverToAll(.ephemeral(room: id, coalesceKey: coalesceKey, frame: hub.textFrame(frame)))
-        case .personal:
+        case .removeFromRoom(let node, let userID, let reason):
+            guard node != cluster.nodeID else { return }
+            await remove(userID: userID, reason: reason, announce: false)
+        case .membersChanged(let node):
+            guard node != cluster.nodeID else { return }
+            await reloadMembers(announce: false)
+        case .personal, .disconnect:
             break
         }
     }

@@ -72,7 +72,7 @@ extension Room {
                 "presence state is \(bytes) bytes; the limit is \(hub.configuration.presence.maxMetaBytes)"))
         case .joined:
             // The whole room as it is now, the joiner included (section 7.2).
-            presenceState = ServerMessage.presenceState(room: id, presence.currentSnapshot())
+            presenceState = ServerMessage.presenceState(room: id, presence.joinerSnapshot())
         }
         addSubscriber(ref, userID: identity.userID, connID: connID)
         schedulePresenceFlush()

@@ -53,14 +53,21 @@ extension Room {
     /// Takes `userID`'s sessions (every session when nil) out of the room with
     /// `room_left` (protocol/README.md section 4), their presence ending at once, and
     /// reads the member list again.
-    func remove(userID: String?, reason: String) async {
+    /// In a cluster every node does the same for its own sessions (`announce`: this node
+    /// tells the others; false when the order came from another node).
+    func remove(userID: String?, reason: String, announce: Bool = true) async {
+        if announce, let cluster = hub.cluster {
+            cluster.publish(.removeFromRoom(node: cluster.nodeID, userID: userID, reason: reason), room: id)
+        }
         let leaving = subscribers.filter { userID == nil || $0.value.userID == userID }
         if !leaving.isEmpty {
             let frame = hub.textFrame(ServerMessage.roomLeft(room: id, reason: reason))
             let now = MonotonicClock.now()
             for (ref, subscriber) in leaving {
                 removeSubscriber(ref)
-                presence.leave(connID: subscriber.connID, now: now, graceful: false)
+                if presence.leave(connID: subscriber.connID, now: now, graceful: false) {
+                    announceLocalLeave(connID: subscriber.connID, graceful: false)
+                }
                 hub.loops[ref.loop].onLoop { $0.deliver(.removed(room: self.id, frame: frame), to: [ref.key]) }
             }
             schedulePresenceFlush()
@@ -71,7 +78,8 @@ extension Room {
     }
 
     /// Reads the member list again (a member was added or changed over the HTTP API).
-    func reloadMembers() async {
+    func reloadMembers(announce: Bool = true) async {
+        if announce, let cluster = hub.cluster { cluster.publish(.membersChanged(node: cluster.nodeID), room: id) }
         if loaded, let members = try? await hub.store.members(projectID: id) { self.members = members }
         retireIfIdle()
     }

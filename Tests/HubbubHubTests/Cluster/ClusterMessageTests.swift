@@ -29,6 +29,10 @@ import Testing
         .presenceLeave(node: "n2", connID: "c1", graceful: false),
         .ephemeral(node: "n3", senderConnID: "c9", coalesceKey: "c9\u{1F}typing", frame: Array("{\"type\":\"ephemeral\",\"x\":\"a\\nb\"}".utf8)),
         .personal(node: "n3", userID: "u_bob", frame: Array("{\"type\":\"mention\"}".utf8)),
+        .removeFromRoom(node: "n1", userID: "u_bob", reason: "membership_revoked"),
+        .removeFromRoom(node: "n1", userID: nil, reason: "project_deleted"),
+        .membersChanged(node: "n2"),
+        .disconnect(node: "n2", userID: "u_eve", code: 4501, reason: "bye"),
         .event(.init(seq: 7, type: "comment.created", payload: JSONParser.parse(Array(#"{"card":{"id":"c1","title":"T"}}"#.utf8)), frame: frame)),
     ])
     func roundTrips(_ message: ClusterMessage) {
@@ -39,6 +43,7 @@ import Testing
         [UInt8](), [0x00], Array("E".utf8), Array("E{\"seq\":\"7\",\"type\":\"t\"}".utf8), Array("J{}".utf8),
         Array("L{\"node\":\"n\",\"conn\":\"c\"}".utf8), Array("X{\"node\":\"n\",\"conn\":\"c\",\"key\":\"k\"}".utf8),
         Array("M{\"node\":\"n\"}\n{}".utf8), Array("Q{}".utf8),
+        Array("R{\"node\":\"n\",\"user\":5,\"reason\":\"r\"}".utf8), Array("D{\"node\":\"n\",\"user\":\"u\",\"code\":70000,\"reason\":\"r\"}".utf8),
     ])
     func malformedBytesAreRefusedNotTrusted(_ bytes: [UInt8]) {
         #expect(ClusterMessage.decode(bytes) == nil)
