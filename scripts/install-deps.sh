@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(liburing-dev libhiredis-dev libpq-dev libssl-dev libsqlite3-dev pkg-config)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(python3-venv python3-pip patch postgresql redis-server gdb)
+  packages+=(python3-venv python3-pip patch postgresql redis-server haproxy gdb)
 fi
 
 missing=()
