@@ -9,6 +9,7 @@ final class ServerShared: Sendable {
     let configuration: ServerConfiguration
     let router: Router
     let gate: ConnectionGate
+    let addresses: AddressGate
     let logger: Logger
     let originPolicy: @Sendable (String?) -> Bool
 
@@ -17,6 +18,7 @@ final class ServerShared: Sendable {
         self.router = router
         self.logger = logger
         self.gate = ConnectionGate(limit: configuration.maxConnections)
+        self.addresses = AddressGate(limit: configuration.maxConnectionsPerAddress)
         let allowed = Set(configuration.allowedOrigins)
         self.originPolicy = { origin in
             allowed.isEmpty || origin.map { allowed.contains($0) } ?? false
@@ -92,7 +94,20 @@ public final class Server: Sendable {
             connection.close(.afterFlush)
             return
         }
-        connection.setHandler(ServerConnection(connection: connection, shared: shared))
+        var address: String?
+        if shared.addresses.limit > 0, let peer = connection.peerAddress?.host {
+            guard shared.addresses.tryAcquire(peer) else {
+                shared.gate.release()
+                let response = HTTPResponse.error(
+                    .tooManyRequests, code: "too_many_connections_from_address",
+                    message: "this address holds \(shared.addresses.limit) connections, the most allowed")
+                connection.send(ByteChunk(response.serialize(keepAlive: false)))
+                connection.close(.afterFlush)
+                return
+            }
+            address = peer
+        }
+        connection.setHandler(ServerConnection(connection: connection, shared: shared, address: address))
     }
 
     /// Runs `body` on `loop` and waits for it (start-up and shutdown only).

@@ -32,6 +32,10 @@ public struct ServerConfiguration: Sendable {
 
     /// Most simultaneous connections; beyond it new connections get 503 and are closed.
     public var maxConnections = 100_000
+    /// Most simultaneous connections from one client IP address (0: no limit); beyond it
+    /// new connections from that address get 429 and are closed. Behind a proxy every
+    /// client shares the proxy's address: leave it 0 there and limit at the proxy.
+    public var maxConnectionsPerAddress = 0
     /// Bound on each connection's send queue, in bytes; a WebSocket peer that
     /// lets it fill is closed with `slowConsumerCloseCode`.
     public var maxSendQueueBytes = 4 << 20

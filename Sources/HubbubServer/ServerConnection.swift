@@ -31,9 +31,13 @@ final class ServerConnection: ConnectionHandler, WebSocketChannel {
     private var awaitingResponse = false
     private var slowConsumerCloseCode: WebSocketCloseCode = .policyViolation
 
-    init(connection: Connection, shared: ServerShared) {
+    /// The client address holding a slot of the per-address limit, if counted.
+    private let address: String?
+
+    init(connection: Connection, shared: ServerShared, address: String? = nil) {
         self.connection = connection
         self.shared = shared
+        self.address = address
         self.parser = HTTPRequestParser(limits: shared.configuration.http)
     }
 
@@ -65,6 +69,7 @@ final class ServerConnection: ConnectionHandler, WebSocketChannel {
         }
         endPhases()
         shared.gate.release()
+        if let address { shared.addresses.release(address) }
         if let error {
             shared.logger.debug("connection closed with error", metadata: ["connection": "\(connection.id)", "error": "\(error)"])
         }

@@ -31,6 +31,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Most simultaneous connections (also bounded by the open-file limit).")
     var maxConnections = 100_000
 
+    @Option(help: "Most simultaneous connections from one client IP address (0: no limit; behind a proxy, limit at the proxy).")
+    var maxConnectionsPerIp = 0
+
     @Option(help: "Time a client has to complete its HTTP request or WebSocket handshake.")
     var handshakeTimeout = DurationArgument(seconds: 10)
 
@@ -110,6 +113,7 @@ struct Serve: ParsableCommand {
         }
         if let threads, threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        guard maxConnectionsPerIp >= 0 else { throw ValidationError("--max-connections-per-ip must not be negative") }
         guard receiveBuffers > 0, receiveBuffers <= 32768, receiveBuffers & (receiveBuffers - 1) == 0 else {
             throw ValidationError("--receive-buffers must be a power of two between 1 and 32768")
         }
@@ -142,6 +146,7 @@ struct Serve: ParsableCommand {
         config.echo = echo
         if let threads { config.threads = threads }
         config.maxConnections = maxConnections
+        config.maxConnectionsPerAddress = maxConnectionsPerIp
         config.handshakeTimeout = handshakeTimeout.nanoseconds
         config.httpIdleTimeout = httpIdleTimeout.nanoseconds
         config.webSocketTimeouts = WebSocketTimeouts(

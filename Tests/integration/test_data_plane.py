@@ -116,6 +116,26 @@ def test_connection_limit(hub_factory, backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_connection_limit_per_address(hub_factory, backend):
+    hub = hub_factory("--echo", "--io", backend, "--max-connections-per-ip", "2")
+    held = [connect(hub.url()) for _ in range(2)]
+    refused = raw_request(hub.port, upgrade_request())
+    assert refused.startswith(b"HTTP/1.1 429 "), refused
+    assert b"too_many_connections_from_address" in refused
+    # Another address is not affected (127.0.0.2 is loopback too).
+    with socket.create_connection(("127.0.0.1", hub.port), source_address=("127.0.0.2", 0), timeout=5) as other:
+        other.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        assert other.recv(4096).startswith(b"HTTP/1.1 200 ")
+    held[0].close()
+    time.sleep(0.2)
+    again = connect(hub.url())  # its slot was released
+    again.send("x")
+    assert again.recv() == "x"
+    again.close()
+    held[1].close()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_limits_close_with_1009_and_1002(hub_factory, backend):
     hub = hub_factory("--echo", "--io", backend, "--echo-max-message-size", "1KiB")
     with connect(hub.url(), max_size=None) as ws:
