@@ -24,7 +24,7 @@ echo "== end-to-end tests (pytest, real clients against the release binary)"
 venv="$root/.venv-tests"
 [[ -x "$venv/bin/pip" ]] || python3 -m venv "$venv"
 # Every run: an older venv gets what was added since (a no-op when all is there).
-"$venv/bin/pip" install -q --disable-pip-version-check "pytest==9.0.3" "pytest-timeout==2.4.0" "websockets==15.0.1" "jsonschema==4.26.0" "aiosmtpd==1.4.6"
+"$venv/bin/pip" install -q --disable-pip-version-check "pytest==9.0.3" "pytest-timeout==2.4.0" "websockets==15.0.1" "jsonschema==4.26.0" "aiosmtpd==1.4.6" "pyyaml==6.0.2"
 HUBBUB_BIN="$root/.build/release/hubbub" HUBBUB_LOAD_BIN="$root/.build/release/hubbub-load" \
   bounded 1500 "$venv/bin/pytest" -q --timeout 300 Tests/integration
 
